@@ -1,0 +1,23 @@
+"""Map delivered messages back to the ticket they belong to (never trust forwarded-from)."""
+
+from __future__ import annotations
+
+from bot.storage.db import Database
+
+
+async def ref_for(db: Database, channel: str, chat_id: str, message_id: str) -> str | None:
+    async with db.reading() as conn:
+        cur = await conn.execute(
+            "SELECT ref FROM message_refs WHERE channel = ? AND chat_id = ? AND message_id = ?",
+            (channel, chat_id, message_id),
+        )
+        row = await cur.fetchone()
+    return row["ref"] if row else None
+
+
+async def remember(db: Database, channel: str, chat_id: str, message_id: str, ref: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT OR REPLACE INTO message_refs (channel, chat_id, message_id, ref) VALUES (?, ?, ?, ?)",
+            (channel, chat_id, message_id, ref),
+        )

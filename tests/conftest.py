@@ -1,0 +1,73 @@
+"""Shared fixtures: a fake Telegram server, settings pointing at it, and a running bot."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from fake_telegram import FakeTelegram  # noqa: E402
+
+from bot.app import App  # noqa: E402
+from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.services.knowledge import KnowledgeService  # noqa: E402
+
+STAFF_CHAT = -1001234567890
+OFFICIAL = 5001
+CITIZEN = 9001
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeService:
+    """The shipped knowledge base, loaded once for the whole run."""
+    return KnowledgeService.load()
+
+
+@pytest.fixture
+async def fake_tg() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+def telegram_settings(tmp_path: Path, fake: FakeTelegram, **overrides: object) -> Settings:
+    base = Settings(
+        database_path=tmp_path / "bot.db",
+        commune_name="UBND xã Thử Nghiệm",
+        telegram_token=fake.token,
+        telegram_api_base_url=fake.base_url,
+        staff_chat_id=str(STAFF_CHAT),
+        group_messages_per_window=1000,
+        group_window_seconds=1.0,
+        private_messages_per_window=1000,
+        private_window_seconds=1.0,
+        bot_messages_per_second=1000,
+        retry_base_seconds=0.02,
+        retry_max_seconds=0.5,
+        send_timeout_seconds=2.0,
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+@asynccontextmanager
+async def running_bot(settings: Settings, knowledge: KnowledgeService | None = None) -> AsyncIterator[App]:
+    """A real PTB Application polling the fake server, our App behind it."""
+    app = App(settings, knowledge=knowledge)
+    await app.open()
+    channel = TelegramChannel(app)
+    app.add_sender(channel)
+    app.start_delivery()
+    await channel.start_polling()
+    try:
+        yield app
+    finally:
+        await channel.stop()
+        await app.close()
