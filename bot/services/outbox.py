@@ -51,8 +51,9 @@ class OutboxWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._chat_windows: dict[tuple[str, str], SlidingWindow] = {}
         self._bot_windows: dict[str, SlidingWindow] = {}
+        # Bumped whenever a chat's delivery finishes, so a head read before that is known to be stale.
+        self._chat_version: dict[tuple[str, str], int] = {}
         self._stopping = False
-        self._idle = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
@@ -79,8 +80,6 @@ class OutboxWorker:
         while not self._stopping:
             self._wake.clear()
             next_due = await self._dispatch_due()
-            if not self._tasks and next_due is None:
-                self._idle.set()
             timeout = 1.0 if next_due is None else max(0.0, min(1.0, next_due - time.time()))
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
@@ -88,19 +87,19 @@ class OutboxWorker:
                 pass
 
     async def _dispatch_due(self) -> float | None:
+        versions = dict(self._chat_version)
         heads = await outbox_store.chat_heads(self.db)
         now = time.time()
         next_due: float | None = None
         for row in heads:
             key = (row.channel, row.chat_id)
-            if key in self._busy:
+            if key in self._busy or self._chat_version.get(key, 0) != versions.get(key, 0):
                 continue
             if row.next_attempt_at > now:
                 next_due = row.next_attempt_at if next_due is None else min(next_due, row.next_attempt_at)
                 continue
             if row.channel not in self.senders:
                 continue
-            self._idle.clear()
             self._busy.add(key)
             task = asyncio.create_task(self._deliver(row))
             self._tasks.add(task)
@@ -133,6 +132,7 @@ class OutboxWorker:
         except (TemporaryFailure, Exception) as exc:  # an unknown error must not kill delivery
             await self._retry_or_fail(row, exc)
         finally:
+            self._chat_version[key] = self._chat_version.get(key, 0) + 1
             self._busy.discard(key)
             self.wake()
 
@@ -170,9 +170,12 @@ class OutboxWorker:
             await asyncio.sleep(0.01)
         return False
 
-    async def stop(self) -> None:
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let sends in flight finish (so they are marked sent), then cancel what is left."""
         self._stopping = True
         self.wake()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=grace)
         for task in list(self._tasks):
             task.cancel()
         if self._tasks:

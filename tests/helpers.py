@@ -1,0 +1,55 @@
+"""Small builders for tests that exercise the core without any channel."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from bot.channels.base import DeliveryError
+from bot.core import IncomingMessage, Reply
+
+_ids = itertools.count(1)
+
+
+def incoming(text: str = "", *, channel: str = "console", user: str = "u1", chat: str | None = None,
+             payload: str | None = None, kind: str = "private", message_id: str | None = None,
+             **extra: object) -> IncomingMessage:
+    return IncomingMessage(
+        channel=channel,
+        user_id=user,
+        chat_id=chat or user,
+        message_id=message_id or f"m{next(_ids)}",
+        text=text,
+        payload=payload,
+        chat_kind=kind,  # type: ignore[arg-type]
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@dataclass
+class RecordingSender:
+    """A channel that records what it is asked to send; failures can be scripted per call."""
+
+    name: str = "console"
+    sent: list[tuple[str, str]] = field(default_factory=list)
+    failures: list[DeliveryError | None] = field(default_factory=list)
+    topics_created: list[str] = field(default_factory=list)
+    groups: frozenset[str] = frozenset({"staff"})
+
+    def is_group(self, chat_id: str) -> bool:
+        return chat_id in self.groups
+
+    async def create_topic(self, chat_id: str, title: str) -> str:
+        self.topics_created.append(title)
+        return f"thread-{len(self.topics_created)}"
+
+    async def send(self, chat_id: str, reply: Reply, thread_id: str | None) -> list[str]:
+        if self.failures:
+            failure = self.failures.pop(0)
+            if failure is not None:
+                raise failure
+        self.sent.append((chat_id, reply.text))
+        return [str(len(self.sent))]
+
+    def texts_to(self, chat_id: str) -> list[str]:
+        return [text for chat, text in self.sent if chat == chat_id]
