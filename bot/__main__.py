@@ -12,8 +12,12 @@ from bot.logging_setup import setup_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="motcua", description="Trợ lý một cửa cấp xã (Telegram, Zalo, console).")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details (never personal data)")
+    parser = argparse.ArgumentParser(
+        prog="motcua", description="Trợ lý một cửa cấp xã (Telegram, Zalo, console)."
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log debug details (never personal data)"
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(bot.commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"bot.commands.{info.name}")

@@ -54,11 +54,16 @@ class App:
         self.settings = settings
         self.db = Database(settings.database_path)
         staff_chat = (
-            ("telegram", settings.staff_chat_id) if settings.telegram_enabled else ("console", CONSOLE_STAFF_CHAT)
+            ("telegram", settings.staff_chat_id)
+            if settings.telegram_enabled
+            else ("console", CONSOLE_STAFF_CHAT)
         )
         # Load the knowledge base first: the bot refuses to start on an invalid one.
         self.services = Services(
-            settings, self.db, staff_chat, knowledge=knowledge or KnowledgeService.load(settings.knowledge_dir)
+            settings,
+            self.db,
+            staff_chat,
+            knowledge=knowledge or KnowledgeService.load(settings.knowledge_dir),
         )
         self.senders: dict[str, ChannelSender] = {}
         modules = handler_modules()

@@ -70,11 +70,15 @@ class Dispatcher:
                 await conversations.save(db, message.channel, message.user_id, state)
         return True
 
-    async def _queue_replies(self, message: IncomingMessage, state: ConversationState, replies: list[Reply]) -> None:
+    async def _queue_replies(
+        self, message: IncomingMessage, state: ConversationState, replies: list[Reply]
+    ) -> None:
         """Replies go through the outbox too: committed with the inbound record, so none is lost."""
         for reply in replies:
             thread = message.thread_id if message.chat_kind == "staff" else None
-            await outbox_store.enqueue(self.services.db, Outgoing(message.channel, message.chat_id, reply, thread))
+            await outbox_store.enqueue(
+                self.services.db, Outgoing(message.channel, message.chat_id, reply, thread)
+            )
         if message.channel in CHANNELS_WITHOUT_BUTTONS and replies:
             with_buttons = [r for r in replies if r.buttons]
             state.choices = [b.payload for b in with_buttons[-1].flat_buttons] if with_buttons else []
@@ -98,7 +102,9 @@ class Dispatcher:
         if message.command:
             return await self._route_command(ctx)
         if len(message.text) > self.settings.max_text_length:
-            return [Reply(texts.TOO_LONG.format(length=len(message.text), limit=self.settings.max_text_length))]
+            return [
+                Reply(texts.TOO_LONG.format(length=len(message.text), limit=self.settings.max_text_length))
+            ]
         if state.flow and state.flow in self.router.flows:
             return await self.router.flows[state.flow](ctx)
         if any(a.kind in UNSUPPORTED_KINDS for a in message.attachments):
@@ -111,7 +117,9 @@ class Dispatcher:
             return [Reply(texts.MENU_PROMPT)]
         return await self.router.free_text(ctx)
 
-    def _numbered_choice(self, message: IncomingMessage, state: ConversationState) -> IncomingMessage | list[Reply]:
+    def _numbered_choice(
+        self, message: IncomingMessage, state: ConversationState
+    ) -> IncomingMessage | list[Reply]:
         """On channels without buttons a bare number picks one of the choices last offered."""
         text = message.text.strip()
         if not text.isdigit() or not state.choices or len(text) > 2:
@@ -173,9 +181,14 @@ class Dispatcher:
         if message.command:
             route = self.router.commands.get(message.command)
             if route is None or route.audience is Audience.CITIZEN:
-                return [Reply(staff_texts.STAFF_HELP if message.command in ("start", "help") else staff_texts.STAFF_UNKNOWN_COMMAND)]
+                return [
+                    Reply(
+                        staff_texts.STAFF_HELP
+                        if message.command in ("start", "help")
+                        else staff_texts.STAFF_UNKNOWN_COMMAND
+                    )
+                ]
             return await route.handler(ctx)
         if self.router.staff_text is not None:
             return await self.router.staff_text(ctx)
         return []
-

@@ -9,6 +9,7 @@ from bot.texts import browse as texts
 from bot.texts import procedures as cards
 from knowledge.loader import KnowledgeBaseError
 from knowledge.model import Procedure
+from knowledge.normalize import fold
 
 LABEL_LIMIT = 60
 
@@ -40,7 +41,7 @@ async def question(ctx: Context) -> list[Reply]:
     match = knowledge.match(text)
     ctx.state.data["last_question"] = text[:1000]
     if match.kind in ("none", "clarify"):
-        await unanswered.record(ctx.services.db, text, knowledge.normalizer.fold(text), match.kind)
+        await unanswered.record(ctx.services.db, text, fold(text), match.kind)
     if match.kind == "procedure" and match.procedure is not None:
         return card(match.procedure)
     if match.kind == "referral" and match.referral is not None:
@@ -97,7 +98,8 @@ async def list_unanswered(ctx: Context) -> list[Reply]:
         return [Reply(texts.UNANSWERED_EMPTY.format(days=days))]
     lines = [texts.UNANSWERED_HEADER.format(days=days)]
     lines += [
-        texts.UNANSWERED_LINE.format(count=n, kind=texts.KIND_LABELS.get(kind, kind), question=q) for q, kind, n in rows
+        texts.UNANSWERED_LINE.format(count=n, kind=texts.KIND_LABELS.get(kind, kind), question=q)
+        for q, kind, n in rows
     ]
     return [Reply("\n".join(lines))]
 

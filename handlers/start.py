@@ -26,7 +26,9 @@ async def cancel(ctx: Context) -> list[Reply]:
 async def contact(ctx: Context) -> list[Reply]:
     settings = ctx.services.settings
     phone_line = texts.CONTACT_PHONE.format(phone=settings.office_phone) if settings.office_phone else ""
-    text = texts.CONTACT.format(office=settings.office_address, hours=settings.office_hours, phone_line=phone_line)
+    text = texts.CONTACT.format(
+        office=settings.office_address, hours=settings.office_hours, phone_line=phone_line
+    )
     return [Reply(text, buttons=main_menu())]
 
 

@@ -12,12 +12,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from fake_telegram import FakeTelegram  # noqa: E402
+from fake_telegram import FakeTelegram
 
-from bot.app import App  # noqa: E402
-from bot.channels.telegram import TelegramChannel  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.services.knowledge import KnowledgeService  # noqa: E402
+from bot.app import App
+from bot.channels.telegram import TelegramChannel
+from bot.config import Settings
+from bot.services.knowledge import KnowledgeService
 
 STAFF_CHAT = -1001234567890
 OFFICIAL = 5001

@@ -12,6 +12,7 @@ A faulted request is never recorded: it models a request Telegram did not accept
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import time
@@ -147,7 +148,9 @@ class FakeTelegram:
             "from": self._user(user_id),
         }
         if photo:
-            msg["photo"] = [{"file_id": f"photo-{msg['message_id']}", "file_unique_id": "u", "width": 90, "height": 90}]
+            msg["photo"] = [
+                {"file_id": f"photo-{msg['message_id']}", "file_unique_id": "u", "width": 90, "height": 90}
+            ]
             if text:
                 msg["caption"] = text
         elif text:
@@ -157,8 +160,15 @@ class FakeTelegram:
         if location:
             msg["location"] = {"latitude": location[0], "longitude": location[1]}
         if sticker:
-            msg["sticker"] = {"file_id": "stk", "file_unique_id": "s", "width": 1, "height": 1,
-                              "is_animated": False, "is_video": False, "type": "regular"}
+            msg["sticker"] = {
+                "file_id": "stk",
+                "file_unique_id": "s",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
         if voice:
             msg["voice"] = {"file_id": "v", "file_unique_id": "v", "duration": 1}
         if thread_id is not None:
@@ -183,8 +193,13 @@ class FakeTelegram:
                 "from": self._user(user_id),
                 "chat_instance": "ci",
                 "data": data,
-                "message": {"message_id": message_id, "date": int(time.time()), "chat": self._chat(chat),
-                            "from": {"id": BOT_ID, "is_bot": True, "first_name": "MotCuaBot"}, "text": "…"},
+                "message": {
+                    "message_id": message_id,
+                    "date": int(time.time()),
+                    "chat": self._chat(chat),
+                    "from": {"id": BOT_ID, "is_bot": True, "first_name": "MotCuaBot"},
+                    "text": "…",
+                },
             },
         }
         return self.inject(update)
@@ -200,12 +215,12 @@ class FakeTelegram:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out; sent so far: {[(s.chat_id, s.text[:60]) for s in self.sent]}")
+                raise AssertionError(
+                    f"timed out; sent so far: {[(s.chat_id, s.text[:60]) for s in self.sent]}"
+                )
             self._sent_event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._sent_event.wait(), timeout=0.05)
-            except TimeoutError:
-                pass
 
     async def wait_for_messages(self, chat_id: int | str, count: int, timeout: float = 10.0) -> list[Sent]:
         await self.wait_for(lambda: len(self.to_chat(chat_id)) >= count, timeout)
@@ -231,9 +246,13 @@ class FakeTelegram:
         return web.json_response(body, status=code)
 
     def _message(self, chat_id: str, **fields: Any) -> dict:
-        return {"message_id": next(self._message_ids), "date": int(time.time()),
-                "chat": self._chat(int(chat_id)), "from": {"id": BOT_ID, "is_bot": True, "first_name": "MotCuaBot"},
-                **fields}
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self._chat(int(chat_id)),
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "MotCuaBot"},
+            **fields,
+        }
 
     async def _file(self, request: web.Request) -> web.Response:
         return web.Response(body=b"\x89PNG fake", content_type="image/png")
@@ -244,7 +263,11 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append(method)
-        if method in SEND_METHODS and self.fault is not None and (fault := self.fault(method, params)) is not None:
+        if (
+            method in SEND_METHODS
+            and self.fault is not None
+            and (fault := self.fault(method, params)) is not None
+        ):
             return await self._apply_fault(request, fault)
         handler = getattr(self, f"_api_{method}", None)
         if handler is None:
@@ -256,8 +279,11 @@ class FakeTelegram:
 
     async def _apply_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
         if fault.kind == "429":
-            return self._error(429, f"Too Many Requests: retry after {fault.retry_after}",
-                               parameters={"retry_after": fault.retry_after})
+            return self._error(
+                429,
+                f"Too Many Requests: retry after {fault.retry_after}",
+                parameters={"retry_after": fault.retry_after},
+            )
         if fault.kind == "500":
             return self._error(500, "Internal Server Error")
         if fault.kind == "502":
@@ -280,8 +306,18 @@ class FakeTelegram:
         thread_id = int(thread) if thread not in (None, "") else None
         if thread_id is not None and thread_id in self.deleted_threads:
             raise _ThreadGone
-        self.sent.append(Sent(method, str(params["chat_id"]), text, message["message_id"], thread_id,
-                              params.get("reply_markup"), time.monotonic(), params))
+        self.sent.append(
+            Sent(
+                method,
+                str(params["chat_id"]),
+                text,
+                message["message_id"],
+                thread_id,
+                params.get("reply_markup"),
+                time.monotonic(),
+                params,
+            )
+        )
         self._sent_event.set()
         return message
 
@@ -292,8 +328,15 @@ class FakeTelegram:
             return self._error(400, "Bad Request: message thread not found")
 
     async def _api_getMe(self, params: dict) -> dict:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "MotCuaBot", "username": "MotCuaBot",
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "MotCuaBot",
+            "username": "MotCuaBot",
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def _api_deleteWebhook(self, params: dict) -> bool:
         return True
@@ -314,7 +357,9 @@ class FakeTelegram:
         async with self._new_update:
             while not self.updates and not self._redeliveries and time.monotonic() < deadline:
                 try:
-                    await asyncio.wait_for(self._new_update.wait(), timeout=max(0.0, deadline - time.monotonic()))
+                    await asyncio.wait_for(
+                        self._new_update.wait(), timeout=max(0.0, deadline - time.monotonic())
+                    )
                 except TimeoutError:
                     break
         # Redelivered updates have ids below the offset; they go out once, as after a crash.
@@ -345,7 +390,9 @@ class FakeTelegram:
     async def _api_sendLocation(self, params: dict) -> dict | web.Response:
         location = {"latitude": float(params["latitude"]), "longitude": float(params["longitude"])}
         message = self._message(params["chat_id"], location=location)
-        return await self._guarded("sendLocation", params, message, f"📍{location['latitude']},{location['longitude']}")
+        return await self._guarded(
+            "sendLocation", params, message, f"📍{location['latitude']},{location['longitude']}"
+        )
 
     async def _api_copyMessage(self, params: dict) -> dict | web.Response:
         message = self._message(params["chat_id"])
@@ -365,7 +412,12 @@ class FakeTelegram:
 
     async def _api_getFile(self, params: dict) -> dict:
         file_id = params.get("file_id", "")
-        return {"file_id": file_id, "file_unique_id": "f", "file_size": 9, "file_path": f"photos/{file_id}.jpg"}
+        return {
+            "file_id": file_id,
+            "file_unique_id": "f",
+            "file_size": 9,
+            "file_path": f"photos/{file_id}.jpg",
+        }
 
 
 class _ThreadGone(Exception):

@@ -11,9 +11,17 @@ from bot.core import IncomingMessage, Reply
 _ids = itertools.count(1)
 
 
-def incoming(text: str = "", *, channel: str = "console", user: str = "u1", chat: str | None = None,
-             payload: str | None = None, kind: str = "private", message_id: str | None = None,
-             **extra: object) -> IncomingMessage:
+def incoming(
+    text: str = "",
+    *,
+    channel: str = "console",
+    user: str = "u1",
+    chat: str | None = None,
+    payload: str | None = None,
+    kind: str = "private",
+    message_id: str | None = None,
+    **extra: object,
+) -> IncomingMessage:
     return IncomingMessage(
         channel=channel,
         user_id=user,

@@ -12,7 +12,8 @@ from bot.core import Reply
 from bot.dispatcher import Dispatcher, build_router
 from bot.router import Context
 from bot.services.registry import Services
-from bot.storage import conversations, outbox as outbox_store
+from bot.storage import conversations
+from bot.storage import outbox as outbox_store
 from bot.storage.db import Database
 from bot.texts import common as texts
 
@@ -27,8 +28,12 @@ async def queued(db: Database, chat: str) -> list[Reply]:
 
 @pytest.fixture
 async def core(tmp_path):
-    settings = Settings(database_path=tmp_path / "d.db", flood_messages_per_minute=5, max_text_length=100,
-                        staff_user_ids=("boss",))
+    settings = Settings(
+        database_path=tmp_path / "d.db",
+        flood_messages_per_minute=5,
+        max_text_length=100,
+        staff_user_ids=("boss",),
+    )
     db = Database(settings.database_path)
     await db.open()
     services = Services(settings, db, ("console", "staff"))
@@ -59,8 +64,12 @@ async def test_bad_input_gets_a_clear_message_and_changes_nothing(core):
     await dispatcher.handle(incoming(payload="no-such:thing"))
     await dispatcher.handle(incoming("/khonglenh"))
     sent = [r.text for r in await queued(db, "u1")]
-    assert sent == [texts.TOO_LONG.format(length=101, limit=100), texts.EMPTY_MESSAGE, texts.STALE_BUTTON,
-                    texts.UNKNOWN_COMMAND]
+    assert sent == [
+        texts.TOO_LONG.format(length=101, limit=100),
+        texts.EMPTY_MESSAGE,
+        texts.STALE_BUTTON,
+        texts.UNKNOWN_COMMAND,
+    ]
     state = await conversations.load(db, "console", "u1")
     assert state.flow is None
 

@@ -14,8 +14,15 @@ from bot.storage import outbox as outbox_store
 from bot.storage import staff_topics
 from bot.storage.db import Database
 
-FAST = PacingPolicy(group_limit=1000, group_period=1, private_limit=1000, private_period=1,
-                    per_bot_per_second=1000, retry_base=0.01, retry_max=0.05)
+FAST = PacingPolicy(
+    group_limit=1000,
+    group_period=1,
+    private_limit=1000,
+    private_period=1,
+    per_bot_per_second=1000,
+    retry_base=0.01,
+    retry_max=0.05,
+)
 
 
 @pytest.fixture
@@ -52,7 +59,9 @@ async def test_each_chat_keeps_its_order_while_chats_run_in_parallel(db):
 
 
 async def test_retry_after_and_temporary_errors_are_retried_in_order(db):
-    sender = RecordingSender(failures=[RetryLater(0.05), TemporaryFailure("502"), None, TemporaryFailure("x")])
+    sender = RecordingSender(
+        failures=[RetryLater(0.05), TemporaryFailure("502"), None, TemporaryFailure("x")]
+    )
     for i in range(5):
         await outbox_store.enqueue(db, Outgoing("console", "staff", Reply(f"m{i}")))
     worker, task = await run_worker(db, sender)
@@ -74,7 +83,9 @@ async def test_permanent_failure_is_recorded_and_does_not_block_the_chat(db):
 
 async def test_deleted_topic_is_recreated_and_delivery_continues(db):
     sender = RecordingSender(failures=[ThreadNotFound("message thread not found")])
-    await outbox_store.enqueue(db, Outgoing("console", "staff", Reply("report"), thread_id="old", topic_key="Khác"))
+    await outbox_store.enqueue(
+        db, Outgoing("console", "staff", Reply("report"), thread_id="old", topic_key="Khác")
+    )
     worker, task = await run_worker(db, sender)
     assert await worker.drain(10)
     await stop(worker, task)
@@ -93,8 +104,15 @@ async def test_group_pacing_never_exceeds_the_window(db):
         return await original(chat_id, reply, thread_id)
 
     sender.send = timed_send  # type: ignore[method-assign]
-    policy = PacingPolicy(group_limit=5, group_period=0.2, private_limit=1000, private_period=1,
-                          per_bot_per_second=1000, retry_base=0.01, retry_max=0.05)
+    policy = PacingPolicy(
+        group_limit=5,
+        group_period=0.2,
+        private_limit=1000,
+        private_period=1,
+        per_bot_per_second=1000,
+        retry_base=0.01,
+        retry_max=0.05,
+    )
     for i in range(16):
         await outbox_store.enqueue(db, Outgoing("console", "staff", Reply(f"g{i}")))
     worker, task = await run_worker(db, sender, policy)

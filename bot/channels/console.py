@@ -26,7 +26,9 @@ CITIZEN_USER = "console-citizen"
 STAFF_USER = "console-official"
 STAFF_LINE = re.compile(r"^staff(?:@(?P<reply>\d+))?:\s?(?P<text>.*)$", re.IGNORECASE)
 PHOTO_LINE = re.compile(r"^\[(?:ảnh|anh|photo)\]\s*(?P<caption>.*)$", re.IGNORECASE)
-LOCATION_LINE = re.compile(r"^\[(?:vị trí|vi tri|location)\s+(?P<lat>-?\d+(?:\.\d+)?),\s*(?P<lon>-?\d+(?:\.\d+)?)\]$", re.I)
+LOCATION_LINE = re.compile(
+    r"^\[(?:vị trí|vi tri|location)\s+(?P<lat>-?\d+(?:\.\d+)?),\s*(?P<lon>-?\d+(?:\.\d+)?)\]$", re.I
+)
 
 
 class ConsoleChannel:
@@ -96,7 +98,9 @@ class ConsoleChannel:
             attachment = Attachment("photo", file_id=f"console-photo-{message_id}", channel=self.name)
             return IncomingMessage(text=photo.group("caption"), attachments=(attachment,), **common)
         if loc := LOCATION_LINE.match(stripped):
-            attachment = Attachment("location", latitude=float(loc.group("lat")), longitude=float(loc.group("lon")))
+            attachment = Attachment(
+                "location", latitude=float(loc.group("lat")), longitude=float(loc.group("lon"))
+            )
             return IncomingMessage(attachments=(attachment,), **common)
         return IncomingMessage(text=text, **common)
 
@@ -120,6 +124,9 @@ class ConsoleChannel:
             if not line.strip() and not interactive:
                 continue
             if not interactive:
-                print(f"{texts.ECHO_STAFF if STAFF_LINE.match(line) else texts.ECHO_CITIZEN} {line.rstrip()}",
-                      file=self.out, flush=True)
+                print(
+                    f"{texts.ECHO_STAFF if STAFF_LINE.match(line) else texts.ECHO_CITIZEN} {line.rstrip()}",
+                    file=self.out,
+                    flush=True,
+                )
             await self.handle_line(line)

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+
+# Opt in to PTB's future behaviour: time periods (e.g. RetryAfter.retry_after) as timedelta.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from telegram import (
     InlineKeyboardButton,
@@ -53,9 +57,13 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
         found.append(Attachment("photo", file_id=message.photo[-1].file_id, channel=CHANNEL))
     if message.document is not None:
         is_image = (message.document.mime_type or "").startswith("image/")
-        found.append(Attachment("photo" if is_image else "document", file_id=message.document.file_id, channel=CHANNEL))
+        found.append(
+            Attachment("photo" if is_image else "document", file_id=message.document.file_id, channel=CHANNEL)
+        )
     if message.location is not None:
-        found.append(Attachment("location", latitude=message.location.latitude, longitude=message.location.longitude))
+        found.append(
+            Attachment("location", latitude=message.location.latitude, longitude=message.location.longitude)
+        )
     if message.sticker is not None:
         found.append(Attachment("sticker"))
     if message.voice is not None or message.audio is not None:
@@ -94,7 +102,12 @@ def to_incoming(update: Update, settings: Settings) -> IncomingMessage | None:
     message = update.message
     if message is None:
         return None
-    if message.new_chat_members or message.left_chat_member or message.pinned_message or message.forum_topic_created:
+    if (
+        message.new_chat_members
+        or message.left_chat_member
+        or message.pinned_message
+        or message.forum_topic_created
+    ):
         return None
     reply_to = message.reply_to_message
     # In forums every message "replies" to the topic's first message; that is not a reply to us.
@@ -147,7 +160,9 @@ class TelegramChannel:
             await self.app.dispatcher.handle(incoming)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("telegram handler error: %s", type(context.error).__name__, extra={"event": "telegram_error"})
+        log.error(
+            "telegram handler error: %s", type(context.error).__name__, extra={"event": "telegram_error"}
+        )
 
     # --- sender side -------------------------------------------------------------
     def is_group(self, chat_id: str) -> bool:

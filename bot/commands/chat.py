@@ -17,10 +17,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "chat",
         help="trò chuyện thử trên console; dòng «staff: …» là cán bộ; đọc được từ pipe",
-        description="Citizen lines as typed; official lines start with 'staff:' ('staff@N:' replies to message #N).",
+        description="Citizen lines as typed; official lines start with 'staff:' "
+        "('staff@N:' replies to message #N).",
     )
     parser.add_argument("--db", help="SQLite file (default: DATABASE_PATH or motcua.db)")
-    parser.add_argument("--no-demo", action="store_true", help="do not create demo dossiers in an empty database")
+    parser.add_argument(
+        "--no-demo", action="store_true", help="do not create demo dossiers in an empty database"
+    )
     parser.set_defaults(handler=handle)
 
 

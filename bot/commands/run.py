@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -19,7 +20,9 @@ log = logging.getLogger(__name__)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("run", help="chạy bot trên mọi kênh đã cấu hình (console nếu chưa có kênh nào)")
+    parser = subparsers.add_parser(
+        "run", help="chạy bot trên mọi kênh đã cấu hình (console nếu chưa có kênh nào)"
+    )
     parser.set_defaults(handler=handle)
 
 
@@ -30,7 +33,10 @@ def handle(args: argparse.Namespace) -> int:
         print(f"Cấu hình sai: {exc}", file=sys.stderr)
         return 2
     if not settings.telegram_enabled and not settings.zalo_enabled:
-        print("Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở trò chuyện thử trên console.", file=sys.stderr)
+        print(
+            "Chưa cấu hình TELEGRAM_BOT_TOKEN hay ZALO_BOT_TOKEN: mở trò chuyện thử trên console.",
+            file=sys.stderr,
+        )
         return run_console(settings, seed_demo=True)
     try:
         asyncio.run(serve(settings))
@@ -47,10 +53,8 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
     app = App(settings)
     await app.open()
     http: HttpServer | None = None
@@ -64,7 +68,9 @@ async def serve(settings: Settings, stop: asyncio.Event | None = None) -> None:
     app.start_jobs()
     if telegram is not None:
         if settings.webhook_url and http is not None:
-            http.add_webhook("/telegram", settings.webhook_secret, "X-Telegram-Bot-Api-Secret-Token", telegram.feed_webhook)
+            http.add_webhook(
+                "/telegram", settings.webhook_secret, "X-Telegram-Bot-Api-Secret-Token", telegram.feed_webhook
+            )
             await telegram.start_webhook_mode()
         else:
             await telegram.start_polling()

@@ -7,6 +7,7 @@ arrive in the order they were committed; different chats are sent concurrently.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import time
@@ -81,10 +82,8 @@ class OutboxWorker:
             self._wake.clear()
             next_due = await self._dispatch_due()
             timeout = 1.0 if next_due is None else max(0.0, min(1.0, next_due - time.time()))
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-            except TimeoutError:
-                pass
 
     async def _dispatch_due(self) -> float | None:
         versions = dict(self._chat_version)

@@ -20,5 +20,7 @@ async def claim(db: Database, channel: str, message_id: str) -> bool:
 async def forget_older_than(db: Database, seconds: float) -> int:
     """Channels redeliver within minutes or hours, never weeks: old records can go."""
     async with db.transaction() as conn:
-        cur = await conn.execute("DELETE FROM inbound_messages WHERE received_at < ?", (time.time() - seconds,))
+        cur = await conn.execute(
+            "DELETE FROM inbound_messages WHERE received_at < ?", (time.time() - seconds,)
+        )
         return cur.rowcount

@@ -19,7 +19,9 @@ async def count_since(db: Database, key: str, window_seconds: float, now: float 
 
 async def record(db: Database, key: str, now: float | None = None) -> None:
     async with db.transaction() as conn:
-        await conn.execute("INSERT INTO rate_events (key, at) VALUES (?, ?)", (key, time.time() if now is None else now))
+        await conn.execute(
+            "INSERT INTO rate_events (key, at) VALUES (?, ?)", (key, time.time() if now is None else now)
+        )
 
 
 async def clear(db: Database, key: str) -> None:

@@ -14,7 +14,9 @@ BTN_MENU = "↩️ Menu chính"
 ASK_AGAIN = "Anh/Chị gõ lại câu hỏi, nói rõ việc cần làm (ví dụ: «đăng ký kết hôn cần giấy tờ gì»), hoặc xem theo lĩnh vực."
 
 # Staff tools
-RELOAD_OK = "Đã nạp lại cơ sở dữ liệu thủ tục: {procedures} thủ tục, {referrals} nội dung chuyển cơ quan khác."
+RELOAD_OK = (
+    "Đã nạp lại cơ sở dữ liệu thủ tục: {procedures} thủ tục, {referrals} nội dung chuyển cơ quan khác."
+)
 RELOAD_FAILED = "Bản mới không hợp lệ, vẫn dùng bản cũ. Lỗi:\n{errors}"
 UNANSWERED_HEADER = "Câu hỏi bot chưa trả lời chắc chắn ({days} ngày gần đây):"
 UNANSWERED_LINE = "{count}× [{kind}] {question}"
