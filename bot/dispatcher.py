@@ -20,7 +20,6 @@ from bot.router import Audience, Context, Route, Router
 from bot.services.registry import Services
 from bot.storage import bans, conversations, inbound, rate_events
 from bot.storage import outbox as outbox_store
-from bot.storage.db import savepoint
 from bot.texts import common as texts
 from bot.texts import staff as staff_texts
 
@@ -51,23 +50,31 @@ class Dispatcher:
             log.debug("ignored group message", extra={"event": "ignored_group"})
             return False
         db = self.services.db
-        async with db.transaction() as conn:
+        try:
+            async with db.transaction():
+                return await self._process(message)
+        except Exception:
+            log.exception("handler failed", extra={"event": "handler_error", "channel": message.channel})
+        # Everything the failed handler wrote was rolled back; record the message and apologise.
+        async with db.transaction():
             if not await inbound.claim(db, message.channel, message.message_id):
-                log.info("duplicate delivery", extra={"event": "duplicate", "channel": message.channel})
                 return False
-            state = await conversations.load(db, message.channel, message.user_id)
-            before = state.to_json()
-            is_staff = message.chat_kind == "staff" or self.settings.is_staff_user(message.user_id)
-            try:
-                async with savepoint(conn):
-                    replies = await self._route(message, state, is_staff)
-            except Exception:
-                log.exception("handler failed", extra={"event": "handler_error", "channel": message.channel})
-                state = ConversationState()
-                replies = [Reply(texts.SOMETHING_WENT_WRONG)]
-            await self._queue_replies(message, state, replies)
-            if state.to_json() != before:
-                await conversations.save(db, message.channel, message.user_id, state)
+            await self._queue_replies(message, ConversationState(), [Reply(texts.SOMETHING_WENT_WRONG)])
+            await conversations.save(db, message.channel, message.user_id, ConversationState())
+        return True
+
+    async def _process(self, message: IncomingMessage) -> bool:
+        db = self.services.db
+        if not await inbound.claim(db, message.channel, message.message_id):
+            log.info("duplicate delivery", extra={"event": "duplicate", "channel": message.channel})
+            return False
+        state = await conversations.load(db, message.channel, message.user_id)
+        before = state.to_json()
+        is_staff = message.chat_kind == "staff" or self.settings.is_staff_user(message.user_id)
+        replies = await self._route(message, state, is_staff)
+        await self._queue_replies(message, state, replies)
+        if state.to_json() != before:
+            await conversations.save(db, message.channel, message.user_id, state)
         return True
 
     async def _queue_replies(
@@ -138,10 +145,9 @@ class Dispatcher:
         )
 
     async def _flood_check(self, message: IncomingMessage) -> list[Reply] | None:
-        key = f"flood:{message.channel}:{message.user_id}"
+        key = f"{message.channel}:{message.user_id}"
         limit = self.settings.flood_messages_per_minute
-        seen = await rate_events.count_since(self.services.db, key, 60.0)
-        await rate_events.record(self.services.db, key)
+        seen = await rate_events.bump_window(self.services.db, key, 60.0) - 1
         if seen < limit:
             return None
         # Say it once, then stay quiet until the minute has passed.

@@ -8,9 +8,8 @@ from bot.storage.db import Database
 
 
 async def is_banned(db: Database, channel: str, user_id: str) -> bool:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT 1 FROM bans WHERE channel = ? AND user_id = ?", (channel, user_id))
-        return await cur.fetchone() is not None
+    row = await db.fetch_one("SELECT 1 FROM bans WHERE channel = ? AND user_id = ?", (channel, user_id))
+    return row is not None
 
 
 async def ban(db: Database, channel: str, user_id: str, banned_by: str) -> bool:

@@ -9,11 +9,9 @@ from bot.storage.db import Database
 
 
 async def load(db: Database, channel: str, user_id: str) -> ConversationState:
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT state FROM conversations WHERE channel = ? AND user_id = ?", (channel, user_id)
-        )
-        row = await cur.fetchone()
+    row = await db.fetch_one(
+        "SELECT state FROM conversations WHERE channel = ? AND user_id = ?", (channel, user_id)
+    )
     return ConversationState.from_json(row["state"] if row else None)
 
 

@@ -117,6 +117,15 @@ class Database:
         for callback in self._after_commit:
             callback()
 
+    async def fetch_all(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        """One round trip to the database thread (execute + fetch), which matters on the hot path."""
+        async with self.reading() as conn:
+            return list(await conn.execute_fetchall(sql, params))
+
+    async def fetch_one(self, sql: str, params: tuple = ()) -> sqlite3.Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         """The ambient transaction's connection if there is one (to see its own writes), else the reader."""

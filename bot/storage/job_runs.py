@@ -10,8 +10,8 @@ from bot.storage.db import Database
 async def claim_period(db: Database, name: str, period_key: str) -> bool:
     """True if this job has not run for this period yet; marks it as run (inside the caller's transaction)."""
     async with db.transaction() as conn:
-        cur = await conn.execute("SELECT period_key FROM job_runs WHERE name = ?", (name,))
-        row = await cur.fetchone()
+        rows = await conn.execute_fetchall("SELECT period_key FROM job_runs WHERE name = ?", (name,))
+        row = next(iter(rows), None)
         if row is not None and row["period_key"] == period_key:
             return False
         await conn.execute(

@@ -6,12 +6,10 @@ from bot.storage.db import Database
 
 
 async def ref_for(db: Database, channel: str, chat_id: str, message_id: str) -> str | None:
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT ref FROM message_refs WHERE channel = ? AND chat_id = ? AND message_id = ?",
-            (channel, chat_id, message_id),
-        )
-        row = await cur.fetchone()
+    row = await db.fetch_one(
+        "SELECT ref FROM message_refs WHERE channel = ? AND chat_id = ? AND message_id = ?",
+        (channel, chat_id, message_id),
+    )
     return row["ref"] if row else None
 
 

@@ -44,12 +44,10 @@ async def enqueue(db: Database, message: Outgoing) -> int:
 
 async def chat_heads(db: Database) -> list[OutboxRow]:
     """The oldest pending message of every chat: only a chat's head may be sent, which keeps order."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending'"
-            " GROUP BY channel, chat_id) heads ON heads.id = o.id ORDER BY o.next_attempt_at"
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all(
+        "SELECT o.* FROM outbox o JOIN (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending'"
+        " GROUP BY channel, chat_id) heads ON heads.id = o.id ORDER BY o.next_attempt_at"
+    )
     return [
         OutboxRow(
             id=r["id"],
@@ -108,13 +106,10 @@ async def set_thread(db: Database, row: OutboxRow, thread_id: str) -> None:
 
 
 async def pending_count(db: Database) -> int:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
-        row = await cur.fetchone()
+    row = await db.fetch_one("SELECT COUNT(*) FROM outbox WHERE status = 'pending'")
     return int(row[0]) if row else 0
 
 
 async def counts_by_status(db: Database) -> dict[str, int]:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status")
-        return {r[0]: r[1] for r in await cur.fetchall()}
+    rows = await db.fetch_all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {r[0]: r[1] for r in rows}

@@ -6,9 +6,7 @@ from bot.storage.db import Database
 
 
 async def get(db: Database, topic_key: str) -> str | None:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT thread_id FROM staff_topics WHERE topic_key = ?", (topic_key,))
-        row = await cur.fetchone()
+    row = await db.fetch_one("SELECT thread_id FROM staff_topics WHERE topic_key = ?", (topic_key,))
     return row["thread_id"] if row else None
 
 

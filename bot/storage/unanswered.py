@@ -17,10 +17,9 @@ async def record(db: Database, question: str, folded: str, kind: str) -> None:
 
 async def most_frequent(db: Database, days: int = 30, limit: int = 20) -> list[tuple[str, str, int]]:
     """(an example wording, kind, how many times) grouped by the folded text, most frequent first."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT MAX(question) AS question, kind, COUNT(*) AS n FROM unanswered_questions"
-            " WHERE asked_at > ? GROUP BY folded, kind ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
-            (time.time() - days * 86400, limit),
-        )
-        return [(r["question"], r["kind"], r["n"]) for r in await cur.fetchall()]
+    rows = await db.fetch_all(
+        "SELECT MAX(question) AS question, kind, COUNT(*) AS n FROM unanswered_questions"
+        " WHERE asked_at > ? GROUP BY folded, kind ORDER BY n DESC, MAX(asked_at) DESC LIMIT ?",
+        (time.time() - days * 86400, limit),
+    )
+    return [(r["question"], r["kind"], r["n"]) for r in rows]

@@ -60,6 +60,13 @@ CREATE TABLE rate_events (
 );
 CREATE INDEX rate_events_key_at ON rate_events (key, at);
 
+-- Flood control: a per-user counter over a fixed one-minute window, one statement per message.
+CREATE TABLE flood_counters (
+    key          TEXT PRIMARY KEY,
+    window_start REAL NOT NULL,
+    count        INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Forum topics created per category in the staff group.
 CREATE TABLE staff_topics (
     topic_key TEXT PRIMARY KEY,
