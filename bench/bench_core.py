@@ -19,13 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from fake_telegram import FakeTelegram  # noqa: E402
+from fake_telegram import FakeTelegram
 
-from bot.app import App  # noqa: E402
-from bot.channels.telegram import TelegramChannel  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.core import IncomingMessage  # noqa: E402
-from bot.services.knowledge import KnowledgeService  # noqa: E402
+from bot.app import App
+from bot.channels.telegram import TelegramChannel
+from bot.config import Settings
+from bot.core import IncomingMessage
+from bot.services.knowledge import KnowledgeService
 
 MIX = [
     ("/start", None),
