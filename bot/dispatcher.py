@@ -120,6 +120,9 @@ class Dispatcher:
             return [Reply(texts.UNEXPECTED_PHOTO)]
         if not message.text.strip():
             return [Reply(texts.EMPTY_MESSAGE)]
+        for predicate, handler in self.router.text_routes:
+            if predicate(message.text):
+                return await handler(ctx)
         if self.router.free_text is None:
             return [Reply(texts.MENU_PROMPT)]
         return await self.router.free_text(ctx)

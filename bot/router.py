@@ -60,6 +60,8 @@ class Router:
     flows: dict[str, Handler] = field(default_factory=dict)
     free_text: Handler | None = None
     staff_text: Handler | None = None
+    # Free text that a predicate recognises (e.g. a dossier code) goes to its own handler first.
+    text_routes: list[tuple[Callable[[str], bool], Handler]] = field(default_factory=list)
 
     def command(self, name: str, handler: Handler, audience: Audience = Audience.CITIZEN) -> None:
         if name in self.commands:
@@ -77,6 +79,9 @@ class Router:
 
     def on_text(self, handler: Handler) -> None:
         self.free_text = handler
+
+    def on_text_matching(self, predicate: Callable[[str], bool], handler: Handler) -> None:
+        self.text_routes.append((predicate, handler))
 
     def on_staff_text(self, handler: Handler) -> None:
         self.staff_text = handler

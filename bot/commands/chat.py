@@ -56,12 +56,12 @@ def run_console(settings: Settings, seed_demo: bool) -> int:
 async def _chat(settings: Settings, seed_demo: bool) -> None:
     app = App(settings)
     await app.open()
-    if seed_demo:
-        await app.seed_demo_if_empty()
-    console = ConsoleChannel(app)
-    app.add_sender(console)
-    app.start_delivery()
     try:
+        if seed_demo:
+            await app.seed_demo_if_empty()
+        console = ConsoleChannel(app)
+        app.add_sender(console)
+        app.start_delivery()
         await console.run()
     finally:
         await app.close()
