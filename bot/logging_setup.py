@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from typing import TextIO
 
 _PATTERNS = (
     (re.compile(r"\d{6,}:[A-Za-z0-9_-]{20,}"), "<token>"),  # Telegram bot tokens
@@ -47,16 +48,17 @@ class EventFormatter(logging.Formatter):
         return f"{base} {extras}".rstrip()
 
 
-def setup_logging(verbose: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+# Libraries whose debug output carries message texts, SQL parameters or URLs with the bot token:
+# never below WARNING, even with --verbose.
+QUIET_LIBRARIES = ("httpx", "httpcore", "aiosqlite", "telegram", "apscheduler", "aiohttp.access", "hpack")
+
+
+def setup_logging(verbose: bool = False, stream: TextIO | None = None) -> None:
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(EventFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    # httpx logs every request URL, and Telegram URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)

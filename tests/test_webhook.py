@@ -52,8 +52,9 @@ async def test_webhook_checks_secret_handles_repeats_once_and_serves_health(tmp_
             assert (await client.get("/healthz")).json()["ok"] is True
             assert "setWebhook" in fake_tg.calls
 
-            wrong = await client.post("/telegram", json=update(1, "/start"), headers={
-                "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+            wrong = await client.post(
+                "/telegram", json=update(1, "/start"), headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            )
             missing = await client.post("/telegram", json=update(2, "/start"))
             assert (wrong.status_code, missing.status_code) == (401, 401)
 
