@@ -6,6 +6,10 @@ connection guarded by an asyncio lock, inside an explicit `BEGIN IMMEDIATE`
 transaction. Reads that are not part of a transaction use a second connection,
 which WAL lets run beside the writer.
 
+Only the writer holds transactions, and only one task holds the writer, so reads
+made before sqlite3's implicit `BEGIN IMMEDIATE` (issued with the first write)
+see the same data the transaction then changes.
+
 A transaction is ambient: code running inside `db.transaction()` (the dispatcher
 wraps each incoming message in one) that opens another `db.transaction()` joins
 the outer one, so a handler's writes, its outbox rows and the record of the
@@ -53,13 +57,15 @@ class Database:
 
     async def open(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
+        # The writer lets sqlite3 open `BEGIN IMMEDIATE` itself before the first write of a
+        # transaction: that saves a round trip to the database thread per message.
+        self._writer = await self._connect(isolation_level="IMMEDIATE")
         await self._writer.execute("PRAGMA journal_mode=WAL")
         await self._migrate()
-        self._reader = await self._connect()
+        self._reader = await self._connect(isolation_level=None)
 
-    async def _connect(self) -> aiosqlite.Connection:
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
+    async def _connect(self, isolation_level: str | None) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(self.path, isolation_level=isolation_level)
         conn.row_factory = sqlite3.Row
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA synchronous=NORMAL")
@@ -103,15 +109,16 @@ class Database:
         assert self._writer is not None, "database is not open"
         async with self._write_lock:
             conn = self._writer
-            await conn.execute("BEGIN IMMEDIATE")
             token = _ambient.set((self, conn))
             try:
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    await conn.rollback()
                 raise
             else:
-                await conn.execute("COMMIT")
+                if conn.in_transaction:
+                    await conn.commit()
             finally:
                 _ambient.reset(token)
         for callback in self._after_commit:
@@ -136,16 +143,3 @@ class Database:
         assert self._reader is not None, "database is not open"
         yield self._reader
 
-
-@asynccontextmanager
-async def savepoint(conn: aiosqlite.Connection, name: str = "handler") -> AsyncIterator[None]:
-    """Undo a failed step inside a transaction without losing the rest of it."""
-    await conn.execute(f"SAVEPOINT {name}")
-    try:
-        yield
-    except BaseException:
-        await conn.execute(f"ROLLBACK TO {name}")
-        await conn.execute(f"RELEASE {name}")
-        raise
-    else:
-        await conn.execute(f"RELEASE {name}")
