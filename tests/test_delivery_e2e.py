@@ -113,3 +113,16 @@ async def test_killed_process_delivers_every_committed_message_once_after_restar
         assert len(fake_tg.to_chat(user)) == 1, user
     assert _count(db_path, "SELECT COUNT(*) FROM outbox WHERE status='sent'") == 20
     assert second.returncode == 0
+
+
+async def test_blocked_user_is_recorded_not_retried_forever(tmp_path, fake_tg, knowledge):
+    blocked, other = 8101, 8102
+    fake_tg.fault = lambda method, params: Fault("403") if str(params.get("chat_id")) == str(blocked) else None
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge) as app:
+        fake_tg.message(blocked, "/start")
+        fake_tg.message(other, "/start")
+        await fake_tg.wait_for_messages(other, 1)
+        assert await app.worker.drain(5)
+        counts = await outbox_store.counts_by_status(app.db)
+    assert counts == {"failed": 1, "sent": 1}
+    assert fake_tg.calls.count("sendMessage") == 2  # one refused attempt, one delivery: no retry loop
