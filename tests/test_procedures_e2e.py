@@ -1,0 +1,60 @@
+"""Procedure questions end to end through the real PTB Application and the fake Bot API."""
+
+from __future__ import annotations
+
+from conftest import CITIZEN, STAFF_CHAT, running_bot, telegram_settings
+
+
+async def test_question_without_diacritics_gets_the_card(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, "lam giay khai sinh cho con can gi")
+        [card] = await fake_tg.wait_for_messages(CITIZEN, 1)
+    assert "Đăng ký khai sinh" in card.text and "1.001193" in card.text
+    assert "Giấy chứng sinh" in card.text
+    assert "bản chính" in card.text.lower()
+    assert len(card.text) <= 4096
+
+
+async def test_clarify_buttons_lead_to_the_chosen_card(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, "trợ cấp")
+        [question] = await fake_tg.wait_for_messages(CITIZEN, 1)
+        choices = [p for p in question.button_payloads if p.startswith("proc:") and p[5:6].isdigit()]
+        assert 2 <= len(choices) <= 3
+        fake_tg.press(CITIZEN, choices[1])
+        card = (await fake_tg.wait_for_messages(CITIZEN, 2))[1]
+    chosen = choices[1].removeprefix("proc:")
+    assert chosen in card.text
+    assert knowledge.kb.procedures[chosen].name in card.text
+
+
+async def test_referral_names_the_agency(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, "lam ho chieu o dau")
+        [answer] = await fake_tg.wait_for_messages(CITIZEN, 1)
+    agency = knowledge.kb.referrals["ho-chieu"].agency
+    assert agency in answer.text
+    assert "1.0" not in answer.text  # no commune procedure code is offered instead
+
+
+async def test_not_understood_offers_next_steps_and_is_recorded_for_staff(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, "giá vàng hôm nay bao nhiêu")
+        [answer] = await fake_tg.wait_for_messages(CITIZEN, 1)
+        fake_tg.message(5001, "/unanswered", chat_id=STAFF_CHAT)
+        [report] = await fake_tg.wait_for_messages(STAFF_CHAT, 1)
+    assert {"proc:fields", "fb:ask", "menu:main"} <= set(answer.button_payloads)
+    assert "giá vàng hôm nay bao nhiêu" in report.text
+
+
+async def test_browse_by_field_then_card(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.press(CITIZEN, "proc:fields")
+        [fields] = await fake_tg.wait_for_messages(CITIZEN, 1)
+        chung_thuc = fields.button_payloads[fields.button_labels.index("Chứng thực")]
+        fake_tg.press(CITIZEN, chung_thuc)
+        listing = (await fake_tg.wait_for_messages(CITIZEN, 2))[1]
+        fake_tg.press(CITIZEN, "proc:2.000884")
+        card = (await fake_tg.wait_for_messages(CITIZEN, 3))[2]
+    assert "proc:2.000815" in listing.button_payloads
+    assert "Chứng thực chữ ký" in card.text
