@@ -20,6 +20,7 @@ from bot.services.jobs import Job, run_forever
 from bot.services.knowledge import KnowledgeService
 from bot.services.outbox import OutboxWorker, PacingPolicy
 from bot.services.registry import Services
+from bot.services.workdays import load_calendar
 from bot.storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class App:
             self.db,
             staff_chat,
             knowledge=knowledge or KnowledgeService.load(settings.knowledge_dir),
+            calendar=load_calendar(settings.holidays_override_file),
         )
         self.senders: dict[str, ChannelSender] = {}
         modules = handler_modules()

@@ -144,6 +144,11 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = Path(
     token = merged.get("TELEGRAM_BOT_TOKEN", "").strip()
     if token and not staff_chat:
         raise ConfigError("STAFF_CHAT_ID is required when TELEGRAM_BOT_TOKEN is set")
+    zalo_secret = merged.get("ZALO_WEBHOOK_SECRET", "").strip()
+    if zalo_secret and not 8 <= len(zalo_secret) <= 256:
+        raise ConfigError("ZALO_WEBHOOK_SECRET must be 8-256 characters")
+    if zalo_secret and not merged.get("WEBHOOK_URL", "").strip():
+        raise ConfigError("ZALO_WEBHOOK_SECRET needs WEBHOOK_URL (the public address Zalo calls)")
     categories = _list(merged, "FEEDBACK_CATEGORIES", sep=";") or DEFAULT_FEEDBACK_CATEGORIES
     return Settings(
         database_path=Path(merged.get("DATABASE_PATH", "").strip() or "motcua.db"),
@@ -161,7 +166,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = Path(
         http_port=_int(merged, "HTTP_PORT", Settings.http_port),
         zalo_bot_token=merged.get("ZALO_BOT_TOKEN", "").strip(),
         zalo_api_base_url=merged.get("ZALO_API_BASE_URL", "").strip() or Settings.zalo_api_base_url,
-        zalo_webhook_secret=merged.get("ZALO_WEBHOOK_SECRET", "").strip(),
+        zalo_webhook_secret=zalo_secret,
         group_messages_per_window=_int(merged, "GROUP_MESSAGES_PER_WINDOW", 20),
         group_window_seconds=_float(merged, "GROUP_WINDOW_SECONDS", 60.0),
         private_messages_per_window=_int(merged, "PRIVATE_MESSAGES_PER_WINDOW", 3),

@@ -28,6 +28,8 @@ class Attachment:
     longitude: float | None = None
     # Which channel the file_id belongs to: a Telegram file id means nothing to Zalo.
     channel: str = ""
+    # A file on this machine (e.g. a report chart) that the channel uploads; outlives the outbox row.
+    path: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v not in ("", None)}

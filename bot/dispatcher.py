@@ -112,6 +112,10 @@ class Dispatcher:
             return [
                 Reply(texts.TOO_LONG.format(length=len(message.text), limit=self.settings.max_text_length))
             ]
+        if message.reply_to_message_id and self.router.citizen_reply is not None:
+            handled = await self.router.citizen_reply(ctx)
+            if handled is not None:
+                return handled
         if state.flow and state.flow in self.router.flows:
             return await self.router.flows[state.flow](ctx)
         if any(a.kind in UNSUPPORTED_KINDS for a in message.attachments):

@@ -45,6 +45,8 @@ class Context:
 
 
 Handler = Callable[[Context], Awaitable[list[Reply]]]
+# Like a Handler, but None means "not mine": the message continues down the usual route.
+OptionalHandler = Callable[[Context], Awaitable[list[Reply] | None]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Router:
     flows: dict[str, Handler] = field(default_factory=dict)
     free_text: Handler | None = None
     staff_text: Handler | None = None
+    citizen_reply: OptionalHandler | None = None
     # Free text that a predicate recognises (e.g. a dossier code) goes to its own handler first.
     text_routes: list[tuple[Callable[[str], bool], Handler]] = field(default_factory=list)
 
@@ -85,6 +88,10 @@ class Router:
 
     def on_staff_text(self, handler: Handler) -> None:
         self.staff_text = handler
+
+    def on_citizen_reply(self, handler: OptionalHandler) -> None:
+        """A citizen's reply to one of the bot's messages (e.g. more details for a report)."""
+        self.citizen_reply = handler
 
     def find_button(self, payload: str) -> tuple[Route, str] | None:
         prefix, _, arg = payload.partition(":")

@@ -61,7 +61,7 @@ class ConsoleChannel:
             topic = f" [{thread_id}]" if thread_id else ""
             lines = [f"#{message_id} {header}{topic}", part]
             if index == len(parts) - 1:
-                lines += [f"  📷 {p.file_id or p.url}" for p in reply.photos]
+                lines += [f"  📷 {p.file_id or p.url or p.path}" for p in reply.photos]
                 if reply.location:
                     lines.append(f"  📍 {reply.location.latitude}, {reply.location.longitude}")
                 flat = reply.flat_buttons

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from pathlib import Path
 
 # Opt in to PTB's future behaviour: time periods (e.g. RetryAfter.retry_after) as timedelta.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -130,6 +131,16 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     )
 
 
+def _photo_source(photo: Attachment) -> str | bytes:
+    """A file id or URL as is; a local file (e.g. a report chart) is uploaded from disk."""
+    if photo.file_id or photo.url:
+        return photo.file_id or photo.url
+    try:
+        return Path(photo.path).read_bytes()
+    except OSError as exc:
+        raise PermanentFailure(f"photo file unreadable: {type(exc).__name__}") from exc
+
+
 def _retry_seconds(exc: RetryAfter) -> float:
     value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
@@ -190,7 +201,7 @@ class TelegramChannel:
         bot = self.bot_api
         ids: list[str] = []
         markup = keyboard(reply)
-        photos = [p.file_id or p.url for p in reply.photos if p.file_id or p.url]
+        photos = [_photo_source(p) for p in reply.photos if p.file_id or p.url or p.path]
         text = reply.text
         if len(photos) == 1 and len(text) <= CAPTION_LIMIT:
             sent = await bot.send_photo(

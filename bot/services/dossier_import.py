@@ -47,6 +47,7 @@ from bot.services.dossier_model import (
 )
 from bot.services.phone import InvalidPhoneError, normalize_phone
 from bot.services.workdays import DEFAULT_CUTOFF, WorkCalendar
+from bot.texts import dossiers as texts
 
 __all__ = [
     "DEFAULT_COLUMNS",
@@ -61,29 +62,6 @@ __all__ = [
     "read_text",
 ]
 
-# ---------------------------------------------------------------------------
-# Wording read by the official running the import (move to bot/texts when convenient)
-# ---------------------------------------------------------------------------
-
-TXT_MISSING = "thiếu {what}"
-TXT_INVALID_DATE = "{what} không hợp lệ: {value!r} (dùng dd/mm/yyyy, dd/mm/yyyy HH:MM hoặc YYYY-MM-DD)"
-TXT_UNKNOWN_STATUS = "trạng thái không rõ: {value!r} (dùng số 1–10 hoặc tên trạng thái)"
-TXT_INVALID_MONEY = "số tiền phải nộp không hợp lệ: {value!r}"
-TXT_INVALID_COUNT = "{what} phải là số nguyên không âm: {value!r}"
-TXT_CODE_TOO_LONG = "mã hồ sơ dài quá {n} ký tự"
-TXT_EXTRA_CELLS = "dòng có {cells} ô, nhiều hơn {columns} cột của tiêu đề (thừa dấu phân cách?)"
-TXT_NOT_OBJECT = "phần tử không phải một đối tượng JSON {...}"
-TXT_BAD_JSON = "JSON lỗi: {error}"
-TXT_BAD_JSON_STOP = "JSON lỗi, dừng đọc từ đây: {error}"
-TXT_WARN_PHONE = "số điện thoại không hợp lệ, đã bỏ trống (công dân chưa tra cứu được hồ sơ này)"
-TXT_WARN_NO_APPOINTMENT = "không có ngày hẹn trả và không tính được từ thời hạn của thủ tục {code!r}"
-TXT_WARN_BAD_PROCESSING_TIME = "thời hạn giải quyết của thủ tục {code!r} không dùng được: {error}"
-TXT_WARN_NO_FINISH = "hồ sơ đã kết thúc nhưng không có ngày kết thúc"
-TXT_WARN_DUPLICATE = "mã hồ sơ trùng với dòng {line}; dòng sau ghi đè dòng trước"
-TXT_FMT_MISSING_COLUMNS = "{source}: thiếu cột bắt buộc: {columns}"
-TXT_FMT_EMPTY = "{source}: tệp rỗng"
-TXT_FMT_ENCODING = "{source}: tệp không phải UTF-8 (dòng {line}); hãy lưu lại dưới dạng CSV UTF-8"
-TXT_FMT_NOT_LIST = "{source}: JSON phải là một danh sách [ {{...}}, ... ] hoặc mỗi dòng một đối tượng"
 
 # What each field is called in messages.
 FIELD_LABELS: dict[str, str] = {
@@ -280,7 +258,9 @@ def _shorten(value: str, limit: int = 40) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-_MISSING: dict[str, str] = {fld: TXT_MISSING.format(what=label) for fld, label in FIELD_LABELS.items()}
+_MISSING: dict[str, str] = {
+    fld: texts.IMPORT_MISSING.format(what=label) for fld, label in FIELD_LABELS.items()
+}
 
 
 def _moment(text: str | None, fld: str, problems: list[str]) -> datetime | None:
@@ -289,7 +269,7 @@ def _moment(text: str | None, fld: str, problems: list[str]) -> datetime | None:
     try:
         return parse_datetime(text)
     except ValueError:
-        problems.append(TXT_INVALID_DATE.format(what=FIELD_LABELS[fld], value=_shorten(text)))
+        problems.append(texts.IMPORT_INVALID_DATE.format(what=FIELD_LABELS[fld], value=_shorten(text)))
         return None
 
 
@@ -299,7 +279,7 @@ def _count(text: str | None, fld: str, problems: list[str]) -> int:
     try:
         return _parse_count(text)
     except ValueError:
-        problems.append(TXT_INVALID_COUNT.format(what=FIELD_LABELS[fld], value=_shorten(text)))
+        problems.append(texts.IMPORT_INVALID_COUNT.format(what=FIELD_LABELS[fld], value=_shorten(text)))
         return 0
 
 
@@ -404,14 +384,14 @@ class DossierImport:
                 yield from self._iter_json_lines(lines)
         except UnicodeDecodeError as exc:
             raise ImportFormatError(
-                TXT_FMT_ENCODING.format(source=self.source_name, line=self.rows_seen + 2)
+                texts.IMPORT_FMT_ENCODING.format(source=self.source_name, line=self.rows_seen + 2)
             ) from exc
 
     def _iter_csv(self, lines: Iterable[str]) -> Iterator[Dossier]:
         line_iter = iter(lines)
         first = next(line_iter, None)
         if first is None:
-            raise ImportFormatError(TXT_FMT_EMPTY.format(source=self.source_name))
+            raise ImportFormatError(texts.IMPORT_FMT_EMPTY.format(source=self.source_name))
         first = unicodedata.normalize("NFC", first.lstrip("\ufeff"))
         delimiter = self._delimiter or max(",;\t", key=first.count)
         # Normalise to NFC once per line (exports from some tools are NFD) instead of per cell.
@@ -426,7 +406,7 @@ class DossierImport:
         missing = [FIELD_LABELS[f] for f in REQUIRED_FIELDS if f not in index]
         if missing:
             raise ImportFormatError(
-                TXT_FMT_MISSING_COLUMNS.format(source=self.source_name, columns=", ".join(missing))
+                texts.IMPORT_FMT_MISSING_COLUMNS.format(source=self.source_name, columns=", ".join(missing))
             )
         fields = tuple(index.items())
         width = len(header)
@@ -439,7 +419,7 @@ class DossierImport:
             self.rows_seen += 1
             if len(row) > width and any(cell.strip() for cell in row[width:]):
                 self.bad_rows.append(
-                    BadRow(line_number, TXT_EXTRA_CELLS.format(cells=len(row), columns=width))
+                    BadRow(line_number, texts.IMPORT_EXTRA_CELLS.format(cells=len(row), columns=width))
                 )
                 continue
             cells = len(row)
@@ -465,9 +445,9 @@ class DossierImport:
         whitespace = re.compile(r"[ \t\r\n]*")
         position = whitespace.match(text, 0).end()  # type: ignore[union-attr]
         if position >= len(text):
-            raise ImportFormatError(TXT_FMT_EMPTY.format(source=self.source_name))
+            raise ImportFormatError(texts.IMPORT_FMT_EMPTY.format(source=self.source_name))
         if text[position] != "[":
-            raise ImportFormatError(TXT_FMT_NOT_LIST.format(source=self.source_name))
+            raise ImportFormatError(texts.IMPORT_FMT_NOT_LIST.format(source=self.source_name))
         line = 1 + text.count("\n", 0, position)
         counted_to = position
         position += 1
@@ -478,13 +458,13 @@ class DossierImport:
             counted_to = position
             if position >= len(text) or text[position] == "]":
                 if position >= len(text):
-                    self.bad_rows.append(BadRow(line, TXT_BAD_JSON_STOP.format(error="thiếu dấu ]")))
+                    self.bad_rows.append(BadRow(line, texts.IMPORT_BAD_JSON_STOP.format(error="thiếu dấu ]")))
                 return
             try:
                 obj, end = decoder.raw_decode(text, position)
             except json.JSONDecodeError as exc:
                 error_line = 1 + text.count("\n", 0, exc.pos)
-                self.bad_rows.append(BadRow(error_line, TXT_BAD_JSON_STOP.format(error=exc.msg)))
+                self.bad_rows.append(BadRow(error_line, texts.IMPORT_BAD_JSON_STOP.format(error=exc.msg)))
                 return
             self.rows_seen += 1
             if isinstance(obj, dict):
@@ -492,13 +472,15 @@ class DossierImport:
                 if dossier is not None:
                     yield dossier
             else:
-                self.bad_rows.append(BadRow(line, TXT_NOT_OBJECT))
+                self.bad_rows.append(BadRow(line, texts.IMPORT_NOT_OBJECT))
             position = whitespace.match(text, end).end()  # type: ignore[union-attr]
             if position < len(text) and text[position] == ",":
                 position += 1
             elif position >= len(text) or text[position] != "]":
                 error_line = line + text.count("\n", counted_to, position)
-                self.bad_rows.append(BadRow(error_line, TXT_BAD_JSON_STOP.format(error="thiếu dấu phẩy")))
+                self.bad_rows.append(
+                    BadRow(error_line, texts.IMPORT_BAD_JSON_STOP.format(error="thiếu dấu phẩy"))
+                )
                 return
 
     def _iter_json_lines(self, lines: Iterable[str]) -> Iterator[Dossier]:
@@ -511,10 +493,10 @@ class DossierImport:
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as exc:
-                self.bad_rows.append(BadRow(line_number, TXT_BAD_JSON.format(error=exc.msg)))
+                self.bad_rows.append(BadRow(line_number, texts.IMPORT_BAD_JSON.format(error=exc.msg)))
                 continue
             if not isinstance(obj, dict):
-                self.bad_rows.append(BadRow(line_number, TXT_NOT_OBJECT))
+                self.bad_rows.append(BadRow(line_number, texts.IMPORT_NOT_OBJECT))
                 continue
             dossier = self._convert(line_number, self._object_values(obj, key_cache))
             if dossier is not None:
@@ -546,7 +528,7 @@ class DossierImport:
             appointment = self._calendar.appointment_for(received_at, value, unit, cutoff)
         except ValueError as exc:
             self.warnings.append(
-                BadRow(line, TXT_WARN_BAD_PROCESSING_TIME.format(code=procedure_code, error=exc))
+                BadRow(line, texts.IMPORT_WARN_BAD_PROCESSING_TIME.format(code=procedure_code, error=exc))
             )
             self._processing_cache[procedure_code] = None
             return None
@@ -564,7 +546,7 @@ class DossierImport:
         else:
             code = normalize_code(code_text)
             if len(code) > MAX_CODE_LENGTH:
-                problems.append(TXT_CODE_TOO_LONG.format(n=MAX_CODE_LENGTH))
+                problems.append(texts.IMPORT_CODE_TOO_LONG.format(n=MAX_CODE_LENGTH))
         status_text = get("status")
         status: DossierStatus | None = None
         if status_text is None:
@@ -572,7 +554,7 @@ class DossierImport:
         else:
             status = self._status(status_text)
             if status is None:
-                problems.append(TXT_UNKNOWN_STATUS.format(value=_shorten(status_text)))
+                problems.append(texts.IMPORT_UNKNOWN_STATUS.format(value=_shorten(status_text)))
         received_text = get("received_at")
         if received_text is None:
             problems.append(_MISSING["received_at"])
@@ -586,7 +568,7 @@ class DossierImport:
             try:
                 fee_due = parse_money(fee_text)
             except ValueError:
-                problems.append(TXT_INVALID_MONEY.format(value=_shorten(fee_text)))
+                problems.append(texts.IMPORT_INVALID_MONEY.format(value=_shorten(fee_text)))
         waiting_days = _count(get("waiting_days"), "waiting_days", problems)
         supplement_requests = _count(get("supplement_requests"), "supplement_requests", problems)
         if problems or status is None or received_at is None:
@@ -599,7 +581,7 @@ class DossierImport:
             try:
                 phone = normalize_phone(phone_text)
             except InvalidPhoneError:
-                self.warnings.append(BadRow(line, TXT_WARN_PHONE))
+                self.warnings.append(BadRow(line, texts.IMPORT_WARN_PHONE))
         procedure_code = get("procedure_code") or ""
         appointment_date = appointment.date() if appointment is not None else None
         if appointment_date is None and status not in (
@@ -608,14 +590,16 @@ class DossierImport:
         ):
             appointment_date = self._computed_appointment(line, procedure_code, received_at)
             if appointment_date is None:
-                self.warnings.append(BadRow(line, TXT_WARN_NO_APPOINTMENT.format(code=procedure_code)))
+                self.warnings.append(
+                    BadRow(line, texts.IMPORT_WARN_NO_APPOINTMENT.format(code=procedure_code))
+                )
         if status in CLOSED_STATUSES and finished_at is None and status_changed_at is None:
-            self.warnings.append(BadRow(line, TXT_WARN_NO_FINISH))
+            self.warnings.append(BadRow(line, texts.IMPORT_WARN_NO_FINISH))
         if status not in CLOSED_STATUSES:
             finished_at = None  # reopened dossiers: a stale finish date must not count in the KPI
         first_line = self._first_line_of_code.setdefault(code, line)
         if first_line != line:
-            self.warnings.append(BadRow(line, TXT_WARN_DUPLICATE.format(line=first_line)))
+            self.warnings.append(BadRow(line, texts.IMPORT_WARN_DUPLICATE.format(line=first_line)))
 
         return Dossier(
             code=code,

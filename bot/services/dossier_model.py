@@ -21,6 +21,8 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
+from bot.texts import dossiers as texts
+
 if TYPE_CHECKING:
     from bot.services.workdays import WorkCalendar
 
@@ -41,37 +43,9 @@ __all__ = [
     "with_status",
 ]
 
-# ---------------------------------------------------------------------------
-# Wording (move to bot/texts when convenient; keys are status numbers)
-# ---------------------------------------------------------------------------
-
-# Official names, exactly as in one-stop software and domain-vn.md.
-STATUS_NAMES: dict[int, str] = {
-    1: "Mới đăng ký",
-    2: "Được tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung giấy tờ",
-    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
-    7: "Công dân yêu cầu rút hồ sơ",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
-
-# What the status means for the citizen, in plain words for a phone screen.
-STATUS_CITIZEN_TEXT: dict[int, str] = {
-    1: "Hồ sơ đã được đăng ký, đang chờ cán bộ kiểm tra và tiếp nhận.",
-    2: "Hồ sơ đã được tiếp nhận và đang chờ chuyển đến cán bộ giải quyết.",
-    3: "Hồ sơ chưa được tiếp nhận. Anh/Chị vui lòng liên hệ Trung tâm Phục vụ hành chính công để biết lý do.",
-    4: "Hồ sơ đang được giải quyết.",
-    5: "Hồ sơ cần bổ sung giấy tờ. Anh/Chị vui lòng bổ sung để hồ sơ được tiếp tục giải quyết.",
-    6: "Anh/Chị cần nộp phí, lệ phí hoặc thực hiện nghĩa vụ tài chính để hồ sơ được tiếp tục giải quyết.",
-    7: "Hồ sơ đã được rút theo yêu cầu của Anh/Chị.",
-    8: "Hồ sơ đã dừng giải quyết. Anh/Chị vui lòng liên hệ Trung tâm Phục vụ hành chính công để biết lý do.",
-    9: "Hồ sơ đã giải quyết xong. Anh/Chị có thể đến nhận kết quả.",
-    10: "Anh/Chị đã nhận kết quả. Hồ sơ đã hoàn tất.",
-}
+# Official names and the citizen's wording live in bot/texts/dossiers.py; re-exported here.
+STATUS_NAMES: dict[int, str] = texts.STATUS_NAMES
+STATUS_CITIZEN_TEXT: dict[int, str] = texts.STATUS_CITIZEN_TEXT
 
 # Short forms staff type in commands (folded: lower case, no diacritics). Only
 # unambiguous ones; full names, numbers and enum names are always accepted too.

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.config import Settings
+from bot.services.workdays import WorkCalendar
 from bot.storage.db import Database
 
 
@@ -19,3 +20,5 @@ class Services:
     dossiers: Any = None
     feedback: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Working days (VN holidays + the local override file): appointments, deadlines, the morning summary.
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)

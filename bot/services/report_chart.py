@@ -14,7 +14,7 @@ backend; a bot process draws from worker code with no display. A bare
 between reports. DejaVu Sans (matplotlib's default font) has every Vietnamese
 glyph.
 
-Wording is kept at the top of the module so it can move to ``bot/texts``.
+Wording lives in ``bot/texts/dossiers.py`` (``CHART_*``).
 """
 
 from __future__ import annotations
@@ -25,29 +25,10 @@ from typing import BinaryIO
 from matplotlib.figure import Figure
 
 from bot.services.timeliness import TimelinessCounts, TimelinessReport
+from bot.texts import dossiers as texts
 
 __all__ = ["render_chart"]
 
-# ---------------------------------------------------------------------------
-# Wording (move to bot/texts when convenient)
-# ---------------------------------------------------------------------------
-
-TXT_TITLE = "Tiến độ giải quyết hồ sơ"
-TXT_PERIOD = "{start} – {end}"
-TXT_AS_OF = "đến hết ngày {end}"
-TXT_OVERALL = "Toàn xã"
-TXT_UNKNOWN_FIELD = "Chưa rõ lĩnh vực"
-TXT_FINISHED_PANEL = "Hồ sơ đã giải quyết (tỷ lệ %)"
-TXT_OPEN_PANEL = "Hồ sơ đang giải quyết (số hồ sơ)"
-TXT_BEFORE = "Trước hạn"
-TXT_ON_TIME = "Đúng hạn"
-TXT_LATE = "Quá hạn"
-TXT_OPEN_WITHIN = "Trong hạn"
-TXT_OPEN_OVERDUE = "Quá hạn"
-TXT_PAUSED = "Tạm dừng (chờ công dân)"
-TXT_TARGET = "Chỉ tiêu: trên {target}% trước hạn"
-TXT_COUNT = "n={n}"
-TXT_NO_DATA = "chưa có"
 
 # Colours chosen to read in greyscale too: dark green, light green, red; blue, red, grey.
 COLOUR_BEFORE = "#1b7837"
@@ -60,8 +41,8 @@ COLOUR_TARGET = "#333333"
 
 
 def _rows(report: TimelinessReport) -> list[tuple[str, TimelinessCounts]]:
-    rows = [(TXT_OVERALL, report.overall)]
-    rows += [(name or TXT_UNKNOWN_FIELD, counts) for name, counts in report.by_field.items()]
+    rows = [(texts.CHART_OVERALL, report.overall)]
+    rows += [(name or texts.CHART_UNKNOWN_FIELD, counts) for name, counts in report.by_field.items()]
     return rows
 
 
@@ -84,38 +65,38 @@ def render_chart(report: TimelinessReport, path_or_buffer: str | PathLike[str] |
     late = [_pct(c.late, c.resolved) for _, c in rows]
     left_on = before
     left_late = [b + o for b, o in zip(before, on_time, strict=True)]
-    finished_ax.barh(positions, before, color=COLOUR_BEFORE, label=TXT_BEFORE)
-    finished_ax.barh(positions, on_time, left=left_on, color=COLOUR_ON_TIME, label=TXT_ON_TIME)
-    finished_ax.barh(positions, late, left=left_late, color=COLOUR_LATE, label=TXT_LATE)
+    finished_ax.barh(positions, before, color=COLOUR_BEFORE, label=texts.CHART_BEFORE)
+    finished_ax.barh(positions, on_time, left=left_on, color=COLOUR_ON_TIME, label=texts.CHART_ON_TIME)
+    finished_ax.barh(positions, late, left=left_late, color=COLOUR_LATE, label=texts.CHART_LATE)
     finished_ax.axvline(
         report.target_pct,
         color=COLOUR_TARGET,
         linestyle="--",
         linewidth=1.5,
-        label=TXT_TARGET.format(target=f"{report.target_pct:g}"),
+        label=texts.CHART_TARGET.format(target=f"{report.target_pct:g}"),
     )
     for y, (_, counts) in zip(positions, rows, strict=True):
-        text = TXT_COUNT.format(n=counts.resolved) if counts.resolved else TXT_NO_DATA
+        text = texts.CHART_COUNT.format(n=counts.resolved) if counts.resolved else texts.CHART_NO_DATA
         finished_ax.text(101, y, text, va="center", ha="left", fontsize=8)
     finished_ax.set_xlim(0, 115)
     finished_ax.set_xticks([0, 25, 50, 75, 100])
     finished_ax.set_yticks(positions, labels)
-    finished_ax.set_title(TXT_FINISHED_PANEL, fontsize=10)
+    finished_ax.set_title(texts.CHART_FINISHED_PANEL, fontsize=10)
     finished_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=4, fontsize=8, frameon=False)
 
     within = [c.open_within for _, c in rows]
     overdue = [c.open_overdue for _, c in rows]
     paused = [c.paused for _, c in rows]
-    open_ax.barh(positions, within, color=COLOUR_OPEN_WITHIN, label=TXT_OPEN_WITHIN)
-    open_ax.barh(positions, overdue, left=within, color=COLOUR_OPEN_OVERDUE, label=TXT_OPEN_OVERDUE)
+    open_ax.barh(positions, within, color=COLOUR_OPEN_WITHIN, label=texts.CHART_OPEN_WITHIN)
+    open_ax.barh(positions, overdue, left=within, color=COLOUR_OPEN_OVERDUE, label=texts.CHART_OPEN_OVERDUE)
     open_ax.barh(
         positions,
         paused,
         left=[w + o for w, o in zip(within, overdue, strict=True)],
         color=COLOUR_PAUSED,
-        label=TXT_PAUSED,
+        label=texts.CHART_PAUSED,
     )
-    open_ax.set_title(TXT_OPEN_PANEL, fontsize=10)
+    open_ax.set_title(texts.CHART_OPEN_PANEL, fontsize=10)
     open_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
     open_ax.tick_params(axis="y", left=False)
     if not any(within) and not any(overdue) and not any(paused):
@@ -128,10 +109,10 @@ def render_chart(report: TimelinessReport, path_or_buffer: str | PathLike[str] |
         ax.set_axisbelow(True)
 
     if report.period_start is not None:
-        period = TXT_PERIOD.format(
+        period = texts.CHART_PERIOD.format(
             start=report.period_start.strftime("%d/%m/%Y"), end=report.as_of.strftime("%d/%m/%Y")
         )
     else:
-        period = TXT_AS_OF.format(end=report.as_of.strftime("%d/%m/%Y"))
-    figure.suptitle(f"{TXT_TITLE} — {period}", fontsize=12)
+        period = texts.CHART_AS_OF.format(end=report.as_of.strftime("%d/%m/%Y"))
+    figure.suptitle(f"{texts.CHART_TITLE} — {period}", fontsize=12)
     figure.savefig(path_or_buffer, format="png")

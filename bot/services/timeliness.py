@@ -29,7 +29,7 @@ Dossiers received after ``as_of`` are ignored; one closed after ``as_of`` is
 counted as open at ``as_of`` (its status that day is not known, so it is
 never "paused").
 
-Wording is kept at the top of the module so it can move to ``bot/texts``.
+Wording lives in ``bot/texts/dossiers.py`` (``REPORT_*``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from typing import Protocol
 
 from bot.services.dossier_model import Dossier, fold_text
 from bot.services.workdays import WorkCalendar
+from bot.texts import dossiers as texts
 
 __all__ = [
     "TARGET_BEFORE_DEADLINE_PCT",
@@ -57,32 +58,6 @@ __all__ = [
     "render_report_text",
 ]
 
-# ---------------------------------------------------------------------------
-# Wording (move to bot/texts when convenient)
-# ---------------------------------------------------------------------------
-
-TXT_TITLE = "BÁO CÁO TIẾN ĐỘ GIẢI QUYẾT HỒ SƠ"
-TXT_PERIOD = "Kỳ báo cáo: {start} – {end}"
-TXT_AS_OF = "Số liệu tính đến hết ngày {end}"
-TXT_RECEIVED = "Hồ sơ tiếp nhận trong kỳ: {n}"
-TXT_RESOLVED = "Đã giải quyết: {n}"
-TXT_BEFORE = "• Trước hạn: {n} ({pct})"
-TXT_ON_TIME = "• Đúng hạn: {n} ({pct})"
-TXT_LATE = "• Quá hạn: {n} ({pct})"
-TXT_OPEN = "Đang giải quyết: {n} (trong hạn {within}, quá hạn {overdue})"
-TXT_PAUSED = "Tạm dừng chờ công dân bổ sung, thực hiện nghĩa vụ tài chính: {n}"
-TXT_OTHER = "Công dân rút hồ sơ: {withdrawn} · Không được tiếp nhận: {refused} · Chờ tiếp nhận: {waiting}"
-TXT_INCOMPLETE = "Thiếu ngày hẹn trả hoặc ngày kết thúc (chưa tính): {n}"
-TXT_TARGET_MET = "Chỉ tiêu trên {target} hồ sơ giải quyết trước hạn: ĐẠT ({pct})"
-TXT_TARGET_MISSED = "Chỉ tiêu trên {target} hồ sơ giải quyết trước hạn: CHƯA ĐẠT ({pct})"
-TXT_TARGET_NO_DATA = "Chỉ tiêu trên {target} hồ sơ giải quyết trước hạn: chưa có hồ sơ giải quyết trong kỳ"
-TXT_BY_FIELD = "Theo lĩnh vực:"
-TXT_FIELD_LINE = (
-    "• {field}: giải quyết {resolved} — trước hạn {before} ({before_pct}), đúng hạn {on_time}, "
-    "quá hạn {late}; đang giải quyết {open} (quá hạn {overdue}); tạm dừng {paused}"
-)
-TXT_UNKNOWN_FIELD = "Chưa rõ lĩnh vực"
-TXT_NO_PCT = "–"
 
 TARGET_BEFORE_DEADLINE_PCT = 50.0
 
@@ -432,7 +407,7 @@ def compute_report(
 def _fmt_pct(value: float | None) -> str:
     """Vietnamese decimal comma: 66,7%."""
     if value is None:
-        return TXT_NO_PCT
+        return texts.REPORT_NO_PCT
     return f"{value:.1f}".replace(".", ",") + "%"
 
 
@@ -444,36 +419,40 @@ def render_report_text(report: TimelinessReport) -> str:
     """The report as a staff-group message: plain lines, short enough for a phone."""
     o = report.overall
     target = _fmt_pct(report.target_pct).replace(",0%", "%")
-    lines = [TXT_TITLE]
+    lines = [texts.REPORT_TITLE]
     if report.period_start is not None:
-        lines.append(TXT_PERIOD.format(start=_fmt_date(report.period_start), end=_fmt_date(report.as_of)))
+        lines.append(
+            texts.REPORT_PERIOD.format(start=_fmt_date(report.period_start), end=_fmt_date(report.as_of))
+        )
     else:
-        lines.append(TXT_AS_OF.format(end=_fmt_date(report.as_of)))
+        lines.append(texts.REPORT_AS_OF.format(end=_fmt_date(report.as_of)))
     lines += [
-        TXT_RECEIVED.format(n=o.received),
+        texts.REPORT_RECEIVED.format(n=o.received),
         "",
-        TXT_RESOLVED.format(n=o.resolved),
-        TXT_BEFORE.format(n=o.before, pct=_fmt_pct(o.before_pct)),
-        TXT_ON_TIME.format(n=o.on_time, pct=_fmt_pct(o.on_time_pct)),
-        TXT_LATE.format(n=o.late, pct=_fmt_pct(o.late_pct)),
-        TXT_OPEN.format(n=o.open_within + o.open_overdue, within=o.open_within, overdue=o.open_overdue),
-        TXT_PAUSED.format(n=o.paused),
-        TXT_OTHER.format(withdrawn=o.withdrawn, refused=o.not_accepted, waiting=o.awaiting_intake),
+        texts.REPORT_RESOLVED.format(n=o.resolved),
+        texts.REPORT_BEFORE.format(n=o.before, pct=_fmt_pct(o.before_pct)),
+        texts.REPORT_ON_TIME.format(n=o.on_time, pct=_fmt_pct(o.on_time_pct)),
+        texts.REPORT_LATE.format(n=o.late, pct=_fmt_pct(o.late_pct)),
+        texts.REPORT_OPEN.format(
+            n=o.open_within + o.open_overdue, within=o.open_within, overdue=o.open_overdue
+        ),
+        texts.REPORT_PAUSED.format(n=o.paused),
+        texts.REPORT_OTHER.format(withdrawn=o.withdrawn, refused=o.not_accepted, waiting=o.awaiting_intake),
     ]
     if o.incomplete:
-        lines.append(TXT_INCOMPLETE.format(n=o.incomplete))
+        lines.append(texts.REPORT_INCOMPLETE.format(n=o.incomplete))
     if o.before_pct is None:
-        lines.append(TXT_TARGET_NO_DATA.format(target=target))
+        lines.append(texts.REPORT_TARGET_NO_DATA.format(target=target))
     elif report.target_met:
-        lines.append(TXT_TARGET_MET.format(target=target, pct=_fmt_pct(o.before_pct)))
+        lines.append(texts.REPORT_TARGET_MET.format(target=target, pct=_fmt_pct(o.before_pct)))
     else:
-        lines.append(TXT_TARGET_MISSED.format(target=target, pct=_fmt_pct(o.before_pct)))
+        lines.append(texts.REPORT_TARGET_MISSED.format(target=target, pct=_fmt_pct(o.before_pct)))
     if report.by_field:
-        lines += ["", TXT_BY_FIELD]
+        lines += ["", texts.REPORT_BY_FIELD]
         for name, c in report.by_field.items():
             lines.append(
-                TXT_FIELD_LINE.format(
-                    field=name or TXT_UNKNOWN_FIELD,
+                texts.REPORT_FIELD_LINE.format(
+                    field=name or texts.REPORT_UNKNOWN_FIELD,
                     resolved=c.resolved,
                     before=c.before,
                     before_pct=_fmt_pct(c.before_pct),
