@@ -4,11 +4,12 @@ from __future__ import annotations
 
 STAFF_HELP = (
     "Lệnh cho cán bộ:\n"
-    "/hoso MÃ — xem hồ sơ · /capnhat MÃ TRẠNG_THÁI [ghi chú] — đổi trạng thái\n"
-    "/baocao [thang|quy|nam|TỪ ĐẾN] — báo cáo đúng hạn\n"
-    "/phananh MÃ — xem phản ánh · /traloi MÃ nội dung — trả lời công dân (hoặc trả lời thẳng vào tin)\n"
-    "/chan MÃ_NGƯỜI_DÙNG · /bochan MÃ_NGƯỜI_DÙNG — chặn, bỏ chặn\n"
-    "/unanswered — câu hỏi bot chưa trả lời được · /reload — nạp lại cơ sở dữ liệu thủ tục\n"
+    "Hồ sơ: /hoso MÃ — xem · /capnhat MÃ TRẠNG_THÁI [ghi chú] — đổi trạng thái, báo người theo dõi\n"
+    "/baocao [thang|quy|nam|TỪ ĐẾN] — báo cáo đúng hạn kèm biểu đồ\n"
+    "Phản ánh: /phananh MÃ — xem · /traloi MÃ nội dung — trả lời (hoặc trả lời thẳng vào tin của bot)\n"
+    "/dangxuly MÃ · /dong MÃ [ghi chú] · /khongthamquyen MÃ lý do — đổi trạng thái\n"
+    "/chan MÃ_PHẢN_ÁNH hoặc MÃ_NGƯỜI_DÙNG · /bochan … — chặn, bỏ chặn\n"
+    "Thủ tục: /unanswered — câu hỏi bot chưa trả lời được · /reload — nạp lại cơ sở dữ liệu thủ tục\n"
     "/outbox — tình trạng hàng đợi tin nhắn"
 )
 STAFF_UNKNOWN_COMMAND = "Không có lệnh này. Gõ /trogiup để xem các lệnh."
