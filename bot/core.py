@@ -15,8 +15,9 @@ AttachmentKind = Literal["photo", "location", "sticker", "voice", "video", "docu
 
 # Text limits per channel; longer replies are split at line boundaries on delivery.
 TEXT_LIMITS: dict[str, int] = {"telegram": 4096, "zalo": 2000, "console": 4096}
-# Channels that cannot show buttons get numbered choices instead.
-CHANNELS_WITHOUT_BUTTONS = frozenset({"zalo"})
+# Channels that cannot show buttons get numbered choices instead; the conversation state remembers
+# what each number meant, so a restart between the question and the answer loses nothing.
+CHANNELS_WITHOUT_BUTTONS = frozenset({"zalo", "console"})
 
 
 @dataclass(frozen=True)

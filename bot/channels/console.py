@@ -2,8 +2,9 @@
 
 A line typed as is comes from the citizen. A line starting with `staff:` comes
 from an official in the staff group; `staff@N:` replies to message #N. Buttons
-are shown as numbered lines: a citizen types the number, an official types
-`staff: 2` for the second button of the last staff-group message.
+are shown as numbered lines: a citizen types the number (resolved from the
+saved conversation state, exactly as on Zalo), an official types `staff: 2`
+for the second button of the last staff-group message.
 Piped input runs the same way and the program exits at the end of input.
 """
 
@@ -19,6 +20,7 @@ from typing import TextIO
 from bot.app import CONSOLE_STAFF_CHAT, App
 from bot.channels.render import split_text
 from bot.core import TEXT_LIMITS, Attachment, IncomingMessage, Reply
+from bot.storage import message_refs
 from bot.texts import console as texts
 
 CITIZEN_CHAT = "citizen"
@@ -65,9 +67,9 @@ class ConsoleChannel:
                 if reply.location:
                     lines.append(f"  📍 {reply.location.latitude}, {reply.location.longitude}")
                 flat = reply.flat_buttons
-                if flat:
+                if flat and chat_id == CONSOLE_STAFF_CHAT:
                     self._last_buttons[chat_id] = [b.payload for b in flat]
-                    lines += [f"  [{i}] {b.label}" for i, b in enumerate(flat, start=1)]
+                lines += [f"  [{i}] {b.label}" for i, b in enumerate(flat, start=1)]
             print("\n".join(lines) + "\n", file=self.out, flush=True)
         return ids
 
@@ -89,7 +91,9 @@ class ConsoleChannel:
             "display_name": texts.OFFICIAL_NAME if staff else texts.CITIZEN_NAME,
         }
         stripped = text.strip()
-        if stripped.isdigit() and self._last_buttons.get(chat):
+        # A citizen's number is resolved by the dispatcher from the saved conversation state (as on
+        # Zalo); the staff group has no such state, so the console remembers its last buttons.
+        if staff and stripped.isdigit() and self._last_buttons.get(chat):
             choices = self._last_buttons[chat]
             index = int(stripped) - 1
             if 0 <= index < len(choices):
@@ -111,6 +115,8 @@ class ConsoleChannel:
             await self.app.worker.drain()
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:
+        # `staff@N:` must never point at a message of an earlier session.
+        self._ids = itertools.count(await message_refs.highest_numeric_id(self.app.db, self.name) + 1)
         interactive = stdin.isatty()
         if interactive:
             print(texts.BANNER, file=self.out, flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from dataclasses import replace
 
@@ -28,6 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    if not args.verbose:
+        # The terminal is the chat window: keep routine log lines out of the conversation.
+        logging.getLogger().setLevel(logging.WARNING)
     try:
         settings = load_settings()
     except ConfigError as exc:

@@ -19,3 +19,11 @@ async def remember(db: Database, channel: str, chat_id: str, message_id: str, re
             "INSERT OR REPLACE INTO message_refs (channel, chat_id, message_id, ref) VALUES (?, ?, ?, ?)",
             (channel, chat_id, message_id, ref),
         )
+
+
+async def highest_numeric_id(db: Database, channel: str) -> int:
+    """The console numbers its messages itself; a new session continues after the last mapped one."""
+    row = await db.fetch_one(
+        "SELECT MAX(CAST(message_id AS INTEGER)) FROM message_refs WHERE channel = ?", (channel,)
+    )
+    return int(row[0] or 0) if row else 0

@@ -35,6 +35,7 @@ CONTACT = (
     "Anh/Chị cũng có thể gửi câu hỏi cho cán bộ qua mục «Gửi phản ánh, kiến nghị»."
 )
 CONTACT_PHONE = "Điện thoại: {phone}\n"
+YOU_ARE_WELCOME = "Dạ, không có gì ạ. Anh/Chị cần hỏi gì thêm cứ nhắn cho tôi."
 CANCELLED = "Đã hủy thao tác. Anh/Chị cần giúp gì tiếp?"
 CHOOSE_BY_NUMBER = "Anh/Chị trả lời bằng số tương ứng (ví dụ: 1)."
 CHOICE_OUT_OF_RANGE = "Số Anh/Chị chọn không có trong danh sách. Anh/Chị chọn lại giúp tôi nhé."
