@@ -1,0 +1,657 @@
+"""Find the procedure (or the other agency) a citizen's question is about.
+
+Pure and fast: everything that depends only on the knowledge base (vocabulary,
+inverted index, idf, per-phrase term sets) is computed once in __init__, and
+match() does no I/O and logs nothing (questions may contain personal data).
+
+Stages:
+1. Normalise (knowledge.normalize): folded syllables, synonyms, stopwords.
+   Then, against the index vocabulary: a word typed with other diacritics
+   than any indexed word ("cười" vs "cưới") only counts inside two-word
+   terms; a non-word one edit from a known word is corrected ("hoon"); a real
+   but unknown syllable is corrected only when the fix makes a known
+   two-word term with its neighbour ("khai xinh"); glued words are split.
+2. BM25 over unigrams and bigrams of each document's name, aliases and
+   keywords picks ten candidates. Referrals are documents too, so "làm hộ
+   chiếu" competes with commune procedures instead of being forced onto the
+   nearest one. Rare terms find candidates, very common ones only add to
+   them, so a 5,000-procedure index stays fast.
+3. Re-rank the ten with a log-linear score over:
+   - phrase coverage: the idf-weighted share of one known phrasing (name,
+     alias, keyword) found in the question — the clerk's "you said the
+     words of this procedure". Long phrasings count more than one keyword,
+     and phrasings sharing no word pair with the official name less;
+   - question coverage: the share of the question's informative words this
+     document explains; words nobody in the index knows count against all;
+   - BM25 relative to the best candidate;
+   - whole-phrase similarity (rapidfuzz ratio / token_sort_ratio on folded
+     text), which forgives slips that survive normalisation. WRatio and
+     partial_* are avoided: on Vietnamese any shared syllable scores high;
+   - name contrast: when two candidates' official names are alike ("Đăng ký
+     kết hôn" / "Đăng ký lại kết hôn"), the question words only one of the
+     names has ("lại") push toward it.
+   A softmax over the ten turns the scores into shares (how far the best
+   leads the others); `evidence` = phrase coverage × (½ + ½ question
+   coverage), 0–100, says whether the question is about anything we know.
+4. Decide: too little evidence → none; a confident share (or a clear lead
+   over the runner-up) → the procedure, or the referral; otherwise ask the
+   citizen to choose among up to three procedures, best first.
+
+The weights and thresholds were fitted on ../shared/eval/dev-questions.jsonl
+and tests/data/eval-questions.jsonl (few parameters, rounded); the features
+themselves come from the knowledge base only, never from the questions.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.model import KnowledgeBase, Procedure, Referral
+from knowledge.normalize import Analysis, Normalizer, is_syllable, strip_marks
+
+Kind = Literal["procedure", "clarify", "referral", "none"]
+
+# Questions longer than this are cut before matching: a real question fits easily, and the cut keeps
+# a pasted 10,000-character text from costing more than an ordinary question.
+MAX_QUESTION_CHARS = 600
+MAX_TOKENS = 80
+_EPS = 1e-3
+CODE_RE = re.compile(r"(?<![\d.])(\d\.\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2})?(?![\d])")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A procedure the matcher considered; `score` is its share of the confidence, 0–100."""
+
+    code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The decision.
+
+    `score` is the evidence (0–100) for the best candidate. `candidates` are procedures only, best
+    first: for clarify exactly the ones to offer, otherwise the runners-up for diagnostics.
+    """
+
+    kind: Kind
+    procedure: Procedure | None
+    referral: Referral | None
+    score: float
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The confidence rule.
+
+    `evidence` (0–100) says whether the question is about something in the knowledge base at all; the
+    `share` (0–1) of the best candidate says how far it leads the runner-up (a softmax of the ranking
+    scores, so it is the gap to the others in probability terms).
+    """
+
+    evidence: float = 35.0  # below this: not understood ...
+    vague_evidence: float = 30.0  # ... except a short question made only of words we know ("trợ cấp"),
+    vague_coverage: float = 0.9  # which gets a choice instead (never a direct answer)
+    sure_share: float = 0.55  # the best is confident at this share ...
+    lead_share: float = 0.45  # ... or at this share when it is also
+    lead_ratio: float = 2.0  # ... this many times as likely as the runner-up
+    evidence_lag: float = 30.0  # never direct when another candidate has this much more evidence
+    clarify_min_share: float = 0.04  # never offer a candidate less likely than this
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Log-linear ranking: Σ weight × ln(feature) (+ contrast); fitted once by softmax regression on
+    the question sets and rounded, so a clerk's new alias changes features, not weights."""
+
+    phrase: float = 2.1  # best phrasing's coverage
+    question: float = 1.5  # share of the question explained
+    bm25: float = 2.2  # BM25 relative to the best candidate
+    similarity: float = 0.3  # rapidfuzz similarity of the whole phrasing
+    contrast: float = 1.5  # question words that tell this official name from a similar one
+
+
+@dataclass(slots=True)
+class _Scored:
+    index: int
+    rank: float
+    evidence: float
+    share: float
+    features: tuple[float, ...]
+
+
+@dataclass(slots=True)
+class _Phrase:
+    terms: dict[str, float]  # term -> idf
+    total: float  # sum of idf over the phrase's terms
+    text: str  # folded content words, for rapidfuzz
+    weight: float  # how much a fully covered phrase is worth
+
+
+@dataclass(slots=True)
+class _Doc:
+    key: str
+    name: str
+    procedure: Procedure | None
+    referral: Referral | None
+    phrases: list[_Phrase]
+    terms: frozenset[str]
+    name_terms: frozenset[str]
+    # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
+    postings: dict[str, list[int]]
+
+
+def _terms(a: Analysis) -> dict[str, int]:
+    """Unigrams of content words plus bigrams of neighbours, with and without weak words between."""
+    out: dict[str, int] = {}
+    for t in a.content:
+        out[t] = out.get(t, 0) + 1
+    toks = a.tokens
+    for i in range(len(toks) - 1):
+        bg = f"{toks[i]} {toks[i + 1]}"
+        out[bg] = out.get(bg, 0) + 1
+    content = a.content
+    if len(content) != len(toks):
+        for i in range(len(content) - 1):
+            bg = f"{content[i]} {content[i + 1]}"
+            out.setdefault(bg, 1)
+    return out
+
+
+class Matcher:
+    """Matches questions against one KnowledgeBase; build a new Matcher when the KB is reloaded."""
+
+    K1 = 1.2
+    B = 0.5
+    RERANK = 10
+    # Postings longer than max(MIN_WALK, documents / 50) are not walked during retrieval (their terms
+    # are too common to pick a document); they still add to the candidates the rarer terms found.
+    MIN_WALK = 100
+    POOL = 60  # candidates kept from the rare terms before the common ones are added
+    UNANCHORED = 0.8
+    NAME_OVERLAP = 0.4  # official names sharing this share of terms are "similar" for the contrast
+    GARBAGE_MIN_WORDS = 6
+    GARBAGE_SHARE = 0.6
+    CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        normalizer: Normalizer,
+        thresholds: Thresholds | None = None,
+        weights: Weights | None = None,
+    ) -> None:
+        self.kb = kb
+        self.normalizer = normalizer
+        self.thresholds = thresholds or Thresholds()
+        self.weights = weights or Weights()
+        # The index is hundreds of thousands of small dicts and tuples, none of them cyclic: the cyclic
+        # garbage collector would only rescan them over and over while they are built.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._build()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _build(self) -> None:
+        kb = self.kb
+
+        # Each document: the official name (or referral topic), then aliases, then keywords. Term
+        # dictionaries are computed once per phrase; everything below is derived from them.
+        raw_docs: list[tuple[str, str, Procedure | None, Referral | None, list[tuple[Analysis, str]]]] = []
+        for p in kb.procedures.values():
+            raw_docs.append((p.code, p.name, p, None, self._phrases(p.name, p.aliases, p.keywords)))
+        for r in kb.referrals.values():
+            raw_docs.append((r.id, r.topic, None, r, self._phrases(r.topic, r.aliases, r.keywords)))
+        phrase_terms = [[_terms(a) for a, _ in phrases] for *_, phrases in raw_docs]
+
+        # Document frequencies and BM25 term frequencies.
+        df: dict[str, int] = defaultdict(int)
+        doc_tf: list[dict[str, int]] = []
+        for per_phrase in phrase_terms:
+            tf: dict[str, int] = defaultdict(int)
+            for terms in per_phrase:
+                for t, c in terms.items():
+                    tf[t] += c
+            doc_tf.append(tf)
+            for t in tf:
+                df[t] += 1
+        n = max(len(raw_docs), 1)
+        idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        self._idf: dict[str, float] = idf
+        self._unigrams: frozenset[str] = frozenset(t for t in df if " " not in t)
+        self._df = dict(df)
+        lengths = [sum(tf.values()) for tf in doc_tf]
+        avgdl = sum(lengths) / n if lengths else 1.0
+
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._doc_weight: list[dict[str, float]] = []
+        k1, b = self.K1, self.B
+        for i, tf in enumerate(doc_tf):
+            norm = k1 * (1 - b + b * lengths[i] / avgdl)
+            weights = {t: idf[t] * c * (k1 + 1) / (c + norm) for t, c in tf.items()}
+            self._doc_weight.append(weights)
+            for t, w in weights.items():
+                postings[t].append((i, w))
+        self._postings = dict(postings)
+        # Terms in more documents than this are too common to pick candidates by; they only add to the
+        # score of candidates found through rarer terms (the "max-score" idea of search engines).
+        self._walk_limit = max(self.MIN_WALK, n // 50)
+
+        self._docs: list[_Doc] = []
+        for (key, name, proc, ref, phrases), per_phrase, tf in zip(
+            raw_docs, phrase_terms, doc_tf, strict=True
+        ):
+            built: list[_Phrase] = []
+            name_terms = per_phrase[0]
+            name_pairs = {t for t in name_terms if " " in t}
+            for (a, kind), pt in zip(phrases, per_phrase, strict=True):
+                terms = {t: idf[t] for t in pt}
+                total = sum(terms.values())
+                if not terms or total <= 0:
+                    continue
+                weight = _phrase_weight(kind, len(a.content))
+                if kind != "name" and name_pairs.isdisjoint(terms):
+                    # A phrasing that shares no two-word term with the official name ("trẻ sơ sinh" for
+                    # khai sinh) names the situation, not the procedure: weaker evidence.
+                    weight *= self.UNANCHORED
+                built.append(_Phrase(terms, total, a.text, weight))
+            self._docs.append(
+                _Doc(
+                    key,
+                    name,
+                    proc,
+                    ref,
+                    built,
+                    frozenset(tf),
+                    frozenset(name_terms),
+                    _phrase_postings(built),
+                )
+            )
+
+        # The accented spellings each folded word has in the knowledge base: a question word typed with
+        # other marks ("cười" vs "cưới") is another word, usable only inside two-word terms.
+        accents: dict[str, set[str]] = defaultdict(set)
+        for *_, phrases in raw_docs:
+            for a, _kind in phrases:
+                for t, acc in zip(a.tokens, a.accents, strict=True):
+                    if acc is not None:
+                        accents[t].add(acc)
+        self._forms: dict[str, list[tuple[frozenset[str], ...]]] = {
+            t: [_marks(f) for f in sorted(v)] for t, v in accents.items()
+        }
+
+        # Deletion neighbourhoods for one-edit typo lookup (SymSpell style): O(len) per unknown word.
+        self._deletes: dict[str, list[str]] = defaultdict(list)
+        for w in self._unigrams:
+            if len(w) >= 3 and w.isalpha():
+                for j in range(len(w)):
+                    self._deletes[w[:j] + w[j + 1 :]].append(w)
+        self._typo_cache: dict[str, str | None] = {}
+        self._diff_cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]] | None] = {}
+        self._compat_cache: dict[tuple[str, str], bool] = {}
+        oov_idfs = sorted(self._idf[t] for t in self._unigrams) or [1.0]
+        # An unknown word is worth a typical word: it says the question is about something else too.
+        self._oov_weight = oov_idfs[len(oov_idfs) // 2]
+
+    def _phrases(
+        self, name: str, aliases: Iterable[str], keywords: Iterable[str]
+    ) -> list[tuple[Analysis, str]]:
+        analyze = self.normalizer.analyze
+        out = [(analyze(name), "name")]
+        out += [(analyze(x), "alias") for x in aliases]
+        out += [(analyze(x), "keyword") for x in keywords]
+        return out
+
+    # ------------------------------------------------------------------ query side
+
+    def _one_edit(self, word: str) -> set[str]:
+        """Vocabulary words one edit away, plus the onsets people confuse by ear (ch/tr, d/gi/r)."""
+        found: set[str] = set(self._deletes.get(word, ()))  # one letter too many
+        for j in range(len(word)):
+            d = word[:j] + word[j + 1 :]
+            if d in self._unigrams:
+                found.add(d)
+            found.update(self._deletes.get(d, ()))
+        found = {f for f in found if f != word and Levenshtein.distance(word, f) <= 1}
+        for a, b in _CONFUSED_ONSETS:
+            if word.startswith(a) and (b + word[len(a) :]) in self._unigrams:
+                found.add(b + word[len(a) :])
+        return found
+
+    def _correct(self, word: str) -> str | None:
+        """For a word that cannot be Vietnamese: the vocabulary word one edit away (most common wins),
+        or two known syllables typed together ("khaisinh")."""
+        if word in self._typo_cache:
+            return self._typo_cache[word]
+        best: str | None = None
+        if len(word) >= 4:
+            found = self._one_edit(word)
+            if found:
+                best = max(sorted(found), key=lambda f: self._df.get(f, 0))
+        if best is None and len(word) >= 5:
+            for j in range(2, len(word) - 1):
+                left, right = word[:j], word[j:]
+                if left in self._unigrams and right in self._unigrams and f"{left} {right}" in self._idf:
+                    best = f"{left} {right}"
+                    break
+        if len(self._typo_cache) < 50_000:
+            self._typo_cache[word] = best
+        return best
+
+    def _in_context(self, word: str, prev: str | None, nxt: str | None) -> str | None:
+        """For a real but unknown syllable ("khai xinh"): a one-edit neighbour that forms a known
+        two-word term with the word before or after. Without that confirmation a real word stays itself."""
+        if len(word) < 3 or (prev is None and nxt is None):
+            return None
+        best: tuple[float, str] | None = None
+        for c in self._one_edit(word):
+            for bg in (f"{prev} {c}" if prev else None, f"{c} {nxt}" if nxt else None):
+                if bg is not None and bg in self._idf:
+                    score = self._idf[bg]
+                    if best is None or score > best[0] or (score == best[0] and c < best[1]):
+                        best = (score, c)
+        return best[1] if best else None
+
+    def _compatible(self, typed: str, folded: str) -> bool:
+        """Could a word typed with these marks be a knowledge-base word? Missing marks are forgiven
+        ("kêt" for "kết"), different ones are not ("cười" is not "cưới", "máy" is not "mai")."""
+        key = (typed, folded)
+        hit = self._compat_cache.get(key)
+        if hit is None:
+            marks = _marks(typed)
+            hit = any(
+                len(f) == len(marks) and all(q <= k for q, k in zip(marks, f, strict=True))
+                for f in self._forms.get(folded, ())
+            )
+            if len(self._compat_cache) < 50_000:
+                self._compat_cache[key] = hit
+        return hit
+
+    def _analyze(self, question: str) -> tuple[Analysis, int, int]:
+        """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, and
+        how many words were looked at."""
+        a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams)
+        tokens = list(a.tokens[:MAX_TOKENS])
+        weak = list(a.weak[:MAX_TOKENS])
+        accents = list(a.accents[:MAX_TOKENS])
+        out_t: list[str] = []
+        out_w: list[bool] = []
+        unknown = 0
+        seen = 0
+        for i, t in enumerate(tokens):
+            w = weak[i]
+            acc = accents[i]
+            seen += not w
+            if w or t.isdigit():
+                pass
+            elif t in self._unigrams:
+                if acc is not None and strip_marks(acc) != acc and not self._compatible(acc, t):
+                    w = True  # another word with the same letters: usable only inside two-word terms
+                    unknown += 1
+            elif not any(c in "aeiou" for c in t):
+                unknown += 1  # an abbreviation we do not know, not a typo
+            elif is_syllable(t):
+                prev = tokens[i - 1] if i > 0 else None
+                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                fixed = self._in_context(t, prev, nxt)
+                if fixed is None:
+                    unknown += 1  # a real word we do not know ("nhieu" is not a typo of "nhiem")
+                else:
+                    t = fixed
+            else:
+                fixed = self._correct(t)
+                if fixed is not None:
+                    for part in fixed.split(" "):
+                        out_t.append(part)
+                        out_w.append(False)
+                    continue
+                unknown += 1
+            out_t.append(t)
+            out_w.append(w)
+        return Analysis(tuple(out_t), tuple(out_w)), unknown, seen
+
+    # ------------------------------------------------------------------ matching
+
+    def _retrieve(self, qterms: Iterable[str]) -> list[tuple[int, float]]:
+        """The best RERANK documents by BM25: rare terms find candidates, common ones only add to them."""
+        acc: dict[int, float] = defaultdict(float)
+        common: list[str] = []
+        limit = self._walk_limit
+        for t in qterms:
+            plist = self._postings.get(t)
+            if plist is None:
+                continue
+            if len(plist) > limit:
+                common.append(t)
+                continue
+            for i, w in plist:
+                acc[i] += w
+        if common:
+            if not acc:
+                # Only common words ("đăng ký"): let the rarest of them propose candidates.
+                rarest = min(common, key=lambda t: len(self._postings[t]))
+                for i, w in self._postings[rarest]:
+                    acc[i] += w
+                common.remove(rarest)
+            pool = heapq.nlargest(self.POOL, acc.items(), key=_by_score)
+            weights = self._doc_weight
+            scored = [(i, s + sum(weights[i].get(t, 0.0) for t in common)) for i, s in pool]
+        else:
+            scored = list(acc.items())
+        return heapq.nlargest(self.RERANK, scored, key=_by_score)
+
+    def _features(
+        self, doc: _Doc, qterms: dict[str, int], uni: dict[str, float], u_total: float, qtext: str
+    ) -> tuple[float, float, float]:
+        """(phrase coverage, question coverage, whole-phrase similarity), each 0..1."""
+        covered: dict[int, float] = defaultdict(float)
+        postings = doc.postings
+        idf = self._idf
+        for t in qterms:
+            hits = postings.get(t)
+            if hits is not None:
+                w = idf[t]
+                for k in hits:
+                    covered[k] += w
+        phrases = doc.phrases
+        phrase_cov = max((phrases[k].weight * c / phrases[k].total for k, c in covered.items()), default=0.0)
+        terms = doc.terms
+        matched = sum(w for t, w in uni.items() if t in terms)
+        q_cov = matched / u_total if u_total else 0.0
+        sim = 0.0
+        # Only phrasings sharing a term with the question can be similar to it as a whole.
+        texts = [t for t in (phrases[k].text for k in covered) if t]
+        if qtext and texts:
+            best = process.extractOne(qtext, texts, scorer=fuzz.ratio)
+            sim = best[1] if best else 0.0
+            best = process.extractOne(qtext, texts, scorer=fuzz.token_sort_ratio, score_cutoff=sim)
+            if best:
+                sim = max(sim, best[1])
+        return phrase_cov, q_cov, sim / 100.0
+
+    def _rank(self, question: str) -> list[_Scored]:
+        """The re-ranked candidates, best first, with evidence and share filled in."""
+        a, unknown, seen = self._analyze(question)
+        if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
+            # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
+            # Real questions, even rambling ones, stay well under this share.
+            return []
+        qterms = _terms(a)
+        known = [t for t in qterms if t in self._idf]
+        if not known:
+            return []
+        uni = {t: self._idf[t] for t in a.content if t in self._idf}
+        u_total = sum(uni.values()) + self._oov_weight * unknown
+        top = self._retrieve(known)
+        if not top:
+            return []
+        bm_max = top[0][1]
+        w = self.weights
+        qtext = a.text
+        q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
+        ids = [i for i, _ in top[: self.CONTRAST_WITH]]
+        out: list[_Scored] = []
+        for i, bm in top:
+            phrase_cov, q_cov, sim = self._features(self._docs[i], qterms, uni, u_total, qtext)
+            contrast = self._contrast(i, ids, qterms) / q_total
+            rank = (
+                w.phrase * math.log(phrase_cov + _EPS)
+                + w.question * math.log(q_cov + _EPS)
+                + w.bm25 * math.log(bm / bm_max + _EPS)
+                + w.similarity * math.log(sim + _EPS)
+                + w.contrast * contrast
+            )
+            evidence = 100.0 * phrase_cov * (0.5 + 0.5 * q_cov)
+            out.append(_Scored(i, rank, evidence, 0.0, (phrase_cov, q_cov, sim, bm / bm_max)))
+        out.sort(key=lambda c: (-c.rank, c.index))
+        best = out[0].rank
+        weights = [math.exp(c.rank - best) for c in out]
+        total = sum(weights)
+        for c, x in zip(out, weights, strict=True):
+            c.share = x / total
+        return out
+
+    def _contrast(self, i: int, ids: list[int], qterms: dict[str, int]) -> float:
+        """Against each candidate with a similar official name: idf of the question terms only this
+        name has, minus those only the other has. "Đăng ký lại kết hôn" vs "Đăng ký kết hôn" differ by
+        "lại"; a question with "lại" leans to the first, one without it is not pushed either way."""
+        total = 0.0
+        for j in ids:
+            if j == i:
+                continue
+            diff = self._name_diff(i, j)
+            if diff is None:
+                continue
+            mine_only, other_only = diff
+            total += sum(self._idf[t] for t in mine_only if t in qterms)
+            total -= sum(self._idf[t] for t in other_only if t in qterms)
+        return total
+
+    def _name_diff(self, i: int, j: int) -> tuple[frozenset[str], frozenset[str]] | None:
+        """Terms only in name i and only in name j, or None when the names are not alike (cached)."""
+        key = (i, j)
+        if key in self._diff_cache:
+            return self._diff_cache[key]
+        mine, other = self._docs[i].name_terms, self._docs[j].name_terms
+        diff = None
+        if mine and other and len(mine & other) >= self.NAME_OVERLAP * min(len(mine), len(other)):
+            diff = (mine - other, other - mine)
+        if len(self._diff_cache) < 200_000:
+            self._diff_cache[key] = diff
+        return diff
+
+    def explain(self, question: str) -> list[tuple[str, float, float, tuple[float, ...]]]:
+        """(document key, evidence, share, features) best first; for tuning and diagnostics only."""
+        return [(self._docs[c.index].key, c.evidence, c.share, c.features) for c in self._rank(question)]
+
+    def match(self, question: str) -> Match:
+        """Decide between answering, asking, referring elsewhere or admitting defeat."""
+        code = self._code_in(question)
+        if code is not None:
+            p = self.kb.procedures[code]
+            return Match("procedure", p, None, 100.0, (Candidate(p.code, p.name, 100.0),))
+
+        ranked = self._rank(question)
+        if not ranked:
+            return Match("none", None, None, 0.0, ())
+        th = self.thresholds
+        best = ranked[0]
+        doc = self._docs[best.index]
+        evidence = round(best.evidence, 1)
+        procs = [c for c in ranked if self._docs[c.index].procedure is not None]
+        runners = tuple(self._candidate(c) for c in procs[:3])
+
+        if best.evidence < th.evidence:
+            question_cov = best.features[1]
+            if best.evidence >= th.vague_evidence and question_cov >= th.vague_coverage:
+                return self._clarify(procs, evidence)
+            return Match("none", None, None, evidence, runners)
+        runner_up = ranked[1].share if len(ranked) > 1 else 0.0
+        confident = best.share >= th.sure_share or (
+            best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
+        )
+        if doc.referral is not None:
+            if confident:
+                return Match("referral", None, doc.referral, evidence, runners)
+            # A commune procedure is nearly as likely: let the citizen choose among those.
+            return self._clarify(procs, evidence)
+        strongest = max(c.evidence for c in ranked)
+        if confident and best.evidence >= strongest - th.evidence_lag:
+            return Match("procedure", doc.procedure, None, evidence, runners)
+        return self._clarify(procs, evidence)
+
+    def _candidate(self, c: _Scored) -> Candidate:
+        d = self._docs[c.index]
+        return Candidate(d.key, d.name, round(100.0 * c.share, 1))
+
+    def _clarify(self, procs: list[_Scored], evidence: float) -> Match:
+        th = self.thresholds
+        offered = [
+            self._candidate(c)
+            for c in procs[:3]
+            if c.share >= th.clarify_min_share and c.evidence >= th.evidence * 0.5
+        ]
+        if not offered:
+            return Match("none", None, None, evidence, ())
+        return Match("clarify", None, None, evidence, tuple(offered))
+
+    def _code_in(self, question: str) -> str | None:
+        for m in CODE_RE.finditer(question[:MAX_QUESTION_CHARS]):
+            if m.group(1) in self.kb.procedures:
+                return m.group(1)
+        return None
+
+
+# Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
+_CONFUSED_ONSETS = (
+    ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
+)
+_STROKE = "\u0111"  # đ
+
+
+def _marks(word: str) -> tuple[frozenset[str], ...]:
+    """Per letter, the diacritics it carries (tone, hat, horn, breve, and đ's stroke)."""
+    out = []
+    for ch in word:
+        if ch == _STROKE:
+            out.append(frozenset({"stroke"}))
+            continue
+        decomposed = unicodedata.normalize("NFD", ch)
+        out.append(frozenset(decomposed[1:]))
+    return tuple(out)
+
+
+def _by_score(item: tuple[int, float]) -> tuple[float, int]:
+    return (item[1], -item[0])
+
+
+def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for k, ph in enumerate(phrases):
+        for t in ph.terms:
+            out[t].append(k)
+    return dict(out)
+
+
+def _phrase_weight(kind: str, n_words: int) -> float:
+    """A fully matched long phrasing is stronger evidence than one matched word; keywords least of all."""
+    if kind == "keyword":
+        return (0.6, 0.8, 0.9)[min(n_words, 3) - 1] if n_words else 0.0
+    return (0.7, 0.85, 1.0)[min(n_words, 3) - 1] if n_words else 0.0
