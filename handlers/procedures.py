@@ -30,8 +30,9 @@ def _dead_end() -> tuple[tuple[Button, ...], ...]:
     )
 
 
-def card(procedure: Procedure) -> list[Reply]:
-    return [Reply(cards.procedure_card(procedure), buttons=_after_answer())]
+def card(ctx: Context, procedure: Procedure) -> list[Reply]:
+    replacement = ctx.services.knowledge.kb.procedures.get(procedure.replaced_by or "")
+    return [Reply(cards.procedure_card(procedure, replacement), buttons=_after_answer())]
 
 
 async def question(ctx: Context) -> list[Reply]:
@@ -43,7 +44,7 @@ async def question(ctx: Context) -> list[Reply]:
     if match.kind in ("none", "clarify"):
         await unanswered.record(ctx.services.db, text, fold(text), match.kind)
     if match.kind == "procedure" and match.procedure is not None:
-        return card(match.procedure)
+        return card(ctx, match.procedure)
     if match.kind == "referral" and match.referral is not None:
         return [Reply(cards.referral_text(match.referral), buttons=_after_answer())]
     if match.kind == "clarify" and match.candidates:
@@ -79,7 +80,7 @@ async def procedure_button(ctx: Context) -> list[Reply]:
     procedure = kb.procedures.get(arg)
     if procedure is None:
         return [Reply(texts.PROCEDURE_GONE, buttons=buttons([(texts.BTN_BROWSE, "proc:fields")]))]
-    return card(procedure)
+    return card(ctx, procedure)
 
 
 async def reload_knowledge(ctx: Context) -> list[Reply]:
@@ -94,14 +95,7 @@ async def reload_knowledge(ctx: Context) -> list[Reply]:
 async def list_unanswered(ctx: Context) -> list[Reply]:
     days = 30
     rows = await unanswered.most_frequent(ctx.services.db, days=days)
-    if not rows:
-        return [Reply(texts.UNANSWERED_EMPTY.format(days=days))]
-    lines = [texts.UNANSWERED_HEADER.format(days=days)]
-    lines += [
-        texts.UNANSWERED_LINE.format(count=n, kind=texts.KIND_LABELS.get(kind, kind), question=q)
-        for q, kind, n in rows
-    ]
-    return [Reply("\n".join(lines))]
+    return [Reply(texts.unanswered_report(rows, days))]
 
 
 def register(router: Router) -> None:

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
+
 from conftest import CITIZEN, STAFF_CHAT, running_bot, telegram_settings
+
+from bot.storage import unanswered
+from bot.storage.db import Database
 
 
 async def test_question_without_diacritics_gets_the_card(tmp_path, fake_tg, knowledge):
@@ -58,3 +65,25 @@ async def test_browse_by_field_then_card(tmp_path, fake_tg, knowledge):
         card = (await fake_tg.wait_for_messages(CITIZEN, 3))[2]
     assert "proc:2.000815" in listing.button_payloads
     assert "Chứng thực chữ ký" in card.text
+
+
+def test_kb_unanswered_lists_recorded_questions(tmp_path):
+    async def seed() -> None:
+        db = Database(tmp_path / "u.db")
+        await db.open()
+        for _ in range(3):
+            await unanswered.record(db, "giá vàng hôm nay", "gia vang hom nay", "none")
+        await unanswered.record(db, "trợ cấp", "tro cap", "clarify")
+        await db.close()
+
+    asyncio.run(seed())
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "unanswered", "--db", str(tmp_path / "u.db")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    lines = result.stdout.splitlines()
+    assert lines[1] == "3× [không hiểu] giá vàng hôm nay"
+    assert lines[2] == "1× [phải hỏi lại] trợ cấp"

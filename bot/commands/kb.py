@@ -8,9 +8,14 @@ would refuse to start with it.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
+from bot.config import load_settings
+from bot.storage import unanswered
+from bot.storage.db import Database
+from bot.texts import browse as texts
 from knowledge.loader import KnowledgeBaseError, load_with_warnings
 from knowledge.summary import summarize
 
@@ -27,6 +32,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--path", type=Path, default=None, help="knowledge base folder (default: the bundled one)"
     )
     check.set_defaults(handler=check_command)
+    unanswered = sub.add_parser(
+        "unanswered",
+        help="list the most frequent recent questions the bot could not answer or had to clarify",
+        description="Questions are stored as text only (never who asked), grouped by their folded form.",
+    )
+    unanswered.add_argument("--days", type=int, default=30, help="look back this many days (default 30)")
+    unanswered.add_argument("--limit", type=int, default=30, help="show at most this many (default 30)")
+    unanswered.add_argument("--db", help="SQLite file (default: DATABASE_PATH or motcua.db)")
+    unanswered.set_defaults(handler=unanswered_command)
+
+
+def unanswered_command(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    path = Path(args.db) if args.db else settings.database_path
+    rows = asyncio.run(_unanswered(path, args.days, args.limit))
+    print(texts.unanswered_report(rows, args.days))
+    return 0
+
+
+async def _unanswered(path: Path, days: int, limit: int) -> list[tuple[str, str, int]]:
+    db = Database(path)
+    await db.open()
+    try:
+        return await unanswered.most_frequent(db, days=days, limit=limit)
+    finally:
+        await db.close()
 
 
 def check_command(args: argparse.Namespace) -> int:

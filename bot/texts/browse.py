@@ -22,3 +22,12 @@ UNANSWERED_HEADER = "Câu hỏi bot chưa trả lời chắc chắn ({days} ngà
 UNANSWERED_LINE = "{count}× [{kind}] {question}"
 UNANSWERED_EMPTY = "Chưa có câu hỏi nào bot không trả lời được trong {days} ngày gần đây."
 KIND_LABELS = {"none": "không hiểu", "clarify": "phải hỏi lại"}
+
+
+def unanswered_report(rows: list[tuple[str, str, int]], days: int) -> str:
+    """The same list in the staff group (/unanswered) and on the command line (motcua kb unanswered)."""
+    if not rows:
+        return UNANSWERED_EMPTY.format(days=days)
+    lines = [UNANSWERED_HEADER.format(days=days)]
+    lines += [UNANSWERED_LINE.format(count=n, kind=KIND_LABELS.get(kind, kind), question=q) for q, kind, n in rows]
+    return "\n".join(lines)
