@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from pathlib import Path
 
 from conftest import CITIZEN, STAFF_CHAT, running_bot, telegram_settings
 
@@ -87,3 +88,14 @@ def test_kb_unanswered_lists_recorded_questions(tmp_path):
     lines = result.stdout.splitlines()
     assert lines[1] == "3× [không hiểu] giá vàng hôm nay"
     assert lines[2] == "1× [phải hỏi lại] trợ cấp"
+
+
+async def test_abolished_procedure_is_answered_as_abolished(tmp_path, fake_tg):
+    kb = Path(__file__).parent / "fixtures" / "kb_small"
+    async with running_bot(telegram_settings(tmp_path, fake_tg, knowledge_dir=kb)):
+        fake_tg.message(CITIZEN, "dang ky nuoi con nuoi thuc te")
+        [card] = await fake_tg.wait_for_messages(CITIZEN, 1)
+    assert "Đăng ký việc nuôi con nuôi thực tế" in card.text
+    assert "bãi bỏ" in card.text.lower()
+    assert "01/07/2025" in card.text
+    assert "9.000124" in card.text
