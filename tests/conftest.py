@@ -19,6 +19,9 @@ from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.services.knowledge import KnowledgeService
 
+# The project's shared folder sits beside the repository (locally and in CI).
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
 STAFF_CHAT = -1001234567890
 OFFICIAL = 5001
 CITIZEN = 9001

@@ -6,12 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base, load_with_warnings
 from knowledge.model import CHANNELS, STATUSES, TIME_UNITS
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REFERENCE = Path("/work/shared/reference/procedures.md")
+REFERENCE = SHARED / "reference" / "procedures.md"
 
 
 def test_shipped_knowledge_base_loads() -> None:
