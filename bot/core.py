@@ -15,6 +15,10 @@ AttachmentKind = Literal["photo", "location", "sticker", "voice", "video", "docu
 
 # Text limits per channel; longer replies are split at line boundaries on delivery.
 TEXT_LIMITS: dict[str, int] = {"telegram": 4096, "zalo": 2000, "console": 4096}
+# A photo's caption is shorter than a message; Zalo documents none, 1000 is a safe guess.
+CAPTION_LIMITS: dict[str, int] = {"telegram": 1024, "zalo": 1000, "console": 4096}
+# Room kept at the end of a part for the numbered choices of a channel without buttons.
+NUMBERED_CHOICES_ROOM = 300
 # Channels that cannot show buttons get numbered choices instead; the conversation state remembers
 # what each number meant, so a restart between the question and the answer loses nothing.
 CHANNELS_WITHOUT_BUTTONS = frozenset({"zalo", "console"})

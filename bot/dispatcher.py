@@ -17,9 +17,9 @@ from bot.config import Settings
 from bot.core import CHANNELS_WITHOUT_BUTTONS, ConversationState, IncomingMessage, Outgoing, Reply
 from bot.menus import main_menu
 from bot.router import Audience, Context, Route, Router
+from bot.services import outbox
 from bot.services.registry import Services
 from bot.storage import bans, conversations, inbound, rate_events
-from bot.storage import outbox as outbox_store
 from bot.texts import common as texts
 from bot.texts import staff as staff_texts
 
@@ -83,9 +83,7 @@ class Dispatcher:
         """Replies go through the outbox too: committed with the inbound record, so none is lost."""
         for reply in replies:
             thread = message.thread_id if message.chat_kind == "staff" else None
-            await outbox_store.enqueue(
-                self.services.db, Outgoing(message.channel, message.chat_id, reply, thread)
-            )
+            await outbox.queue(self.services.db, Outgoing(message.channel, message.chat_id, reply, thread))
         if message.channel in CHANNELS_WITHOUT_BUTTONS and replies:
             with_buttons = [r for r in replies if r.buttons]
             state.choices = [b.payload for b in with_buttons[-1].flat_buttons] if with_buttons else []

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.core import ConversationState, IncomingMessage, Outgoing, Reply
-from bot.storage import outbox as outbox_store
+from bot.services import outbox
 
 if TYPE_CHECKING:
     from bot.services.registry import Services
@@ -37,7 +37,7 @@ class Context:
 
     async def send(self, outgoing: Outgoing) -> None:
         """Queue a message for someone else; it commits with whatever this handler changes."""
-        await outbox_store.enqueue(self.services.db, outgoing)
+        await outbox.queue(self.services.db, outgoing)
 
     def to_staff(self, reply: Reply, ref: str | None = None, topic_key: str | None = None) -> Outgoing:
         channel, chat_id = self.services.staff_chat

@@ -117,7 +117,9 @@ async def test_killed_process_delivers_every_committed_message_once_after_restar
 
 async def test_blocked_user_is_recorded_not_retried_forever(tmp_path, fake_tg, knowledge):
     blocked, other = 8101, 8102
-    fake_tg.fault = lambda method, params: Fault("403") if str(params.get("chat_id")) == str(blocked) else None
+    fake_tg.fault = lambda method, params: (
+        Fault("403") if str(params.get("chat_id")) == str(blocked) else None
+    )
     async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge) as app:
         fake_tg.message(blocked, "/start")
         fake_tg.message(other, "/start")

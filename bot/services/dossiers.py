@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import Settings
 from bot.core import Button, Outgoing, Reply, buttons
+from bot.services import outbox
 from bot.services.dossier_import import VN_TZ, BadRow, DossierImport, parse_date, parse_money
 from bot.services.dossier_model import Dossier, DossierStatus, fold_text, with_status
 from bot.services.phone import check_last_digits, mask_phone
@@ -42,7 +43,6 @@ from bot.services.report_chart import render_chart
 from bot.services.timeliness import TimelinessReport, compute_report, deadline_info, due_date
 from bot.services.workdays import DEFAULT_CUTOFF, WorkCalendar, load_calendar
 from bot.storage import dossiers as store
-from bot.storage import outbox as outbox_store
 from bot.storage import rate_events
 from bot.texts import dossiers as texts
 
@@ -478,7 +478,7 @@ async def _notify_followers(services: Services, dossier: Dossier, note: str | No
     sent = 0
     for follower in await store.followers(services.db, dossier.code):
         reply = Reply(text, buttons=unfollow_buttons(follower.id))
-        await outbox_store.enqueue(services.db, Outgoing(follower.channel, follower.chat_id, reply))
+        await outbox.queue(services.db, Outgoing(follower.channel, follower.chat_id, reply))
         sent += 1
     return sent
 
@@ -746,9 +746,7 @@ async def send_morning_summary(services: Services, today: date | None = None) ->
     if not summary.due_today and not summary.late:
         return False
     channel, chat_id = services.staff_chat
-    await outbox_store.enqueue(
-        services.db, Outgoing(channel, chat_id, Reply(summary_text(services, summary, day)))
-    )
+    await outbox.queue(services.db, Outgoing(channel, chat_id, Reply(summary_text(services, summary, day))))
     return True
 
 

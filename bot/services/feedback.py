@@ -26,15 +26,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.channels.render import split_text
 from bot.config import Settings
-from bot.core import CHANNELS_WITHOUT_BUTTONS, TEXT_LIMITS, Attachment, Button, Outgoing, Reply, buttons
+from bot.core import CHANNELS_WITHOUT_BUTTONS, Attachment, Button, Outgoing, Reply, buttons
+from bot.services import outbox
 from bot.services.phone import try_normalize_phone
 from bot.services.registry import Services
 from bot.services.workdays import WorkCalendar, load_calendar
 from bot.storage import conversations, message_refs, staff_topics
 from bot.storage import feedback as store
-from bot.storage import outbox as outbox_store
 from bot.storage.db import Database
 from bot.storage.feedback import ExportRow, NewReport, Report
 from bot.texts import feedback as texts
@@ -49,7 +48,6 @@ STATUSES = ("received", "in_progress", "resolved", "rejected")
 STAFF_STATUSES = ("in_progress", "resolved", "rejected")
 CLOSED = frozenset(store.CLOSED_STATUSES)
 MAX_PHOTOS = 10  # a Telegram album holds ten
-CAPTION_LIMIT = 1024
 # Channels whose sender sends a photo with its caption and a native location pin in one call each.
 NATIVE_MEDIA_CHANNELS = frozenset({"telegram", "console"})
 # A kiến nghị about administrative rules needs the sender's name and phone (NĐ 20/2008 Điều 7).
@@ -754,23 +752,10 @@ class FeedbackService:
         if location is not None and not native and location.latitude is not None:
             text = f"{text}\n{texts.location_line(location.latitude, location.longitude or 0.0)}"
             location = None
-        replies: list[Reply] = []
-        if native and len(usable) == 1 and usable[0].file_id and len(text) <= CAPTION_LIMIT:
-            replies.append(Reply(text, buttons=keyboard, photos=(usable[0],)))
-        else:
-            if usable:
-                replies.append(Reply("", photos=tuple(usable)))
-            # Room for the numbered choices a channel without buttons appends.
-            limit = TEXT_LIMITS.get(channel, 2000) - (300 if channel in CHANNELS_WITHOUT_BUTTONS else 0)
-            chunks = split_text(text, limit) if text else []
-            for index, chunk in enumerate(chunks):
-                replies.append(Reply(chunk, buttons=keyboard if index == len(chunks) - 1 else ()))
-        if location is not None and location.latitude is not None:
-            replies.append(Reply("", location=location))
-        for reply in replies:
-            await outbox_store.enqueue(
-                self.db, Outgoing(channel, chat_id, reply, thread_id=thread, ref=ref, topic_key=topic_key)
-            )
+        reply = Reply(text, buttons=keyboard, photos=tuple(usable), location=location)
+        await outbox.queue(
+            self.db, Outgoing(channel, chat_id, reply, thread_id=thread, ref=ref, topic_key=topic_key)
+        )
 
 
 def service_for(services: Services) -> FeedbackService:

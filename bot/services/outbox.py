@@ -11,7 +11,7 @@ import contextlib
 import logging
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.channels.base import (
     ChannelSender,
@@ -20,6 +20,7 @@ from bot.channels.base import (
     TemporaryFailure,
     ThreadNotFound,
 )
+from bot.channels.render import delivery_parts
 from bot.core import Outgoing
 from bot.services.pacing import SlidingWindow
 from bot.storage import outbox as outbox_store
@@ -42,6 +43,12 @@ class PacingPolicy:
     max_attempts: int = 50
 
 
+async def queue(db: Database, message: Outgoing) -> None:
+    """Write a message to the outbox as one row per platform call (see `delivery_parts`)."""
+    for part in delivery_parts(message.reply, message.channel):
+        await outbox_store.enqueue(db, replace(message, reply=part))
+
+
 class OutboxWorker:
     def __init__(self, db: Database, senders: dict[str, ChannelSender], policy: PacingPolicy) -> None:
         self.db = db
@@ -59,8 +66,8 @@ class OutboxWorker:
     def wake(self) -> None:
         self._wake.set()
 
-    async def enqueue(self, message: Outgoing) -> int:
-        return await outbox_store.enqueue(self.db, message)
+    async def enqueue(self, message: Outgoing) -> None:
+        await queue(self.db, message)
 
     def _window(self, row: OutboxRow, sender: ChannelSender) -> SlidingWindow:
         key = (row.channel, row.chat_id)
