@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.services.workdays import WorkCalendar
 from bot.storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.services.feedback import FeedbackService
+    from bot.services.knowledge import KnowledgeService
 
 
 @dataclass
@@ -16,9 +20,9 @@ class Services:
     db: Database
     # (channel, chat id) of the officials' group: Telegram when configured, else the console.
     staff_chat: tuple[str, str]
-    knowledge: Any = None
-    dossiers: Any = None
-    feedback: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Optional only so that core tests can run without loading the knowledge base.
+    knowledge: KnowledgeService | None = None
+    # Built on first use by bot.services.feedback.service_for.
+    feedback: FeedbackService | None = None
     # Working days (VN holidays + the local override file): appointments, deadlines, the morning summary.
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
