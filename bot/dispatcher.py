@@ -19,7 +19,7 @@ from bot.menus import main_menu
 from bot.router import Audience, Context, Route, Router
 from bot.services import outbox
 from bot.services.registry import Services
-from bot.storage import bans, conversations, inbound, rate_events
+from bot.storage import bans, conversations, inbound
 from bot.texts import common as texts
 from bot.texts import staff as staff_texts
 
@@ -68,10 +68,15 @@ class Dispatcher:
         if not await inbound.claim(db, message.channel, message.message_id):
             log.info("duplicate delivery", extra={"event": "duplicate", "channel": message.channel})
             return False
-        state = await conversations.load(db, message.channel, message.user_id)
-        before = state.to_json()
         is_staff = message.chat_kind == "staff" or self.settings.is_staff_user(message.user_id)
-        replies = await self._route(message, state, is_staff)
+        if is_staff:
+            state, sent_this_minute = await conversations.load(db, message.channel, message.user_id), 0
+        else:
+            state, sent_this_minute = await conversations.load_and_count(
+                db, message.channel, message.user_id, 60.0
+            )
+        before = state.to_json()
+        replies = await self._route(message, state, is_staff, sent_this_minute)
         await self._queue_replies(message, state, replies)
         if state.to_json() != before:
             await conversations.save(db, message.channel, message.user_id, state)
@@ -88,13 +93,15 @@ class Dispatcher:
             with_buttons = [r for r in replies if r.buttons]
             state.choices = [b.payload for b in with_buttons[-1].flat_buttons] if with_buttons else []
 
-    async def _route(self, message: IncomingMessage, state: ConversationState, is_staff: bool) -> list[Reply]:
+    async def _route(
+        self, message: IncomingMessage, state: ConversationState, is_staff: bool, sent_this_minute: int
+    ) -> list[Reply]:
         if message.chat_kind == "staff":
             return await self._route_staff_chat(message, state)
         db = self.services.db
         if await bans.is_banned(db, message.channel, message.user_id):
             return [Reply(texts.BANNED)] if message.command or message.payload else []
-        if not is_staff and (flood := await self._flood_check(message)) is not None:
+        if not is_staff and (flood := self._flood_check(sent_this_minute)) is not None:
             return flood
         if message.channel in CHANNELS_WITHOUT_BUTTONS and message.payload is None:
             picked = self._numbered_choice(message, state)
@@ -149,10 +156,9 @@ class Dispatcher:
             display_name=message.display_name,
         )
 
-    async def _flood_check(self, message: IncomingMessage) -> list[Reply] | None:
-        key = f"{message.channel}:{message.user_id}"
+    def _flood_check(self, sent_this_minute: int) -> list[Reply] | None:
         limit = self.settings.flood_messages_per_minute
-        seen = await rate_events.bump_window(self.services.db, key, 60.0) - 1
+        seen = sent_this_minute - 1
         if seen < limit:
             return None
         # Say it once, then stay quiet until the minute has passed.

@@ -32,17 +32,3 @@ async def prune(db: Database, older_than_seconds: float) -> int:
         cur = await conn.execute("DELETE FROM rate_events WHERE at < ?", (time.time() - older_than_seconds,))
         return cur.rowcount
 
-
-async def bump_window(db: Database, key: str, window_seconds: float, now: float | None = None) -> int:
-    """Count one more event in the current fixed window and return the count (one round trip)."""
-    now = time.time() if now is None else now
-    async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
-            "INSERT INTO flood_counters (key, window_start, count) VALUES (?, ?, 1)"
-            " ON CONFLICT (key) DO UPDATE SET"
-            " count = CASE WHEN window_start <= ? THEN 1 ELSE count + 1 END,"
-            " window_start = CASE WHEN window_start <= ? THEN excluded.window_start ELSE window_start END"
-            " RETURNING count",
-            (key, now, now - window_seconds, now - window_seconds),
-        )
-    return int(next(iter(rows))[0])

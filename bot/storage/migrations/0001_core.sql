@@ -7,12 +7,15 @@ CREATE TABLE inbound_messages (
 ) WITHOUT ROWID;
 CREATE INDEX inbound_messages_received ON inbound_messages (received_at);
 
--- Where each person is in a conversation; survives restarts.
+-- Where each person is in a conversation; survives restarts. The flood counter (messages in the
+-- current one-minute window) lives on the same row so one statement loads the state and counts.
 CREATE TABLE conversations (
-    channel    TEXT NOT NULL,
-    user_id    TEXT NOT NULL,
-    state      TEXT NOT NULL,
-    updated_at REAL NOT NULL,
+    channel      TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    updated_at   REAL NOT NULL,
+    flood_window REAL NOT NULL DEFAULT 0,
+    flood_count  INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (channel, user_id)
 ) WITHOUT ROWID;
 
@@ -59,13 +62,6 @@ CREATE TABLE rate_events (
     at  REAL NOT NULL
 );
 CREATE INDEX rate_events_key_at ON rate_events (key, at);
-
--- Flood control: a per-user counter over a fixed one-minute window, one statement per message.
-CREATE TABLE flood_counters (
-    key          TEXT PRIMARY KEY,
-    window_start REAL NOT NULL,
-    count        INTEGER NOT NULL
-) WITHOUT ROWID;
 
 -- Forum topics created per category in the staff group.
 CREATE TABLE staff_topics (
