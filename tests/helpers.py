@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 from bot.channels.base import DeliveryError
@@ -61,3 +64,19 @@ class RecordingSender:
 
     def texts_to(self, chat_id: str) -> list[str]:
         return [text for chat, text in self.sent if chat == chat_id]
+
+
+def console_chat(tmp_path, lines: list[str], *extra: str) -> str:
+    """Run `motcua chat` with piped input on a database in tmp_path, as a newcomer would; return stdout."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "console.db"), *extra],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout

@@ -2,29 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-
-def chat(tmp_path, lines: list[str]) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
-    env["DATABASE_PATH"] = str(tmp_path / "console.db")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout
+from helpers import console_chat
 
 
 def test_piped_conversation_prints_both_sides_and_exits(tmp_path):
-    out = chat(tmp_path, ["/start", "1", "lam giay khai sinh cho con can gi", "staff: /outbox"])
+    out = console_chat(tmp_path, ["/start", "1", "lam giay khai sinh cho con can gi", "staff: /outbox"])
     assert "Xin chào Anh/Chị" in out
     assert "[1] 📋 Hỏi thủ tục" in out
     assert "Anh/Chị chọn lĩnh vực" in out  # "1" pressed the first button
@@ -33,6 +15,6 @@ def test_piped_conversation_prints_both_sides_and_exits(tmp_path):
 
 
 def test_state_survives_a_restart_of_the_console(tmp_path):
-    first = chat(tmp_path, ["/start"])
-    second = chat(tmp_path, ["/lienhe"])
+    first = console_chat(tmp_path, ["/start"])
+    second = console_chat(tmp_path, ["/lienhe"])
     assert "Xin chào" in first and "Giờ làm việc" in second

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
-
-def chat(tmp_path, lines: list[str], *extra: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "DATABASE_"))}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "demo.db"), *extra],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout
+from helpers import console_chat
 
 
 def test_demo_dossier_can_be_looked_up_and_followed_in_the_console(tmp_path):
-    out = chat(
+    out = console_chat(
         tmp_path,
         [
             "/start",
@@ -46,5 +29,5 @@ def test_demo_dossier_can_be_looked_up_and_followed_in_the_console(tmp_path):
 
 
 def test_no_demo_flag_leaves_the_database_empty(tmp_path):
-    out = chat(tmp_path, ["/tracuu DEMO-0001", "5678"], "--no-demo")
+    out = console_chat(tmp_path, ["/tracuu DEMO-0001", "5678"], "--no-demo")
     assert "Không tìm thấy hồ sơ khớp" in out
