@@ -31,6 +31,7 @@ from knowledge.normalize import Normalizer  # noqa: E402
 QUESTION_FILES = (
     Path("/work/shared/eval/dev-questions.jsonl"),
     ROOT / "tests" / "data" / "eval-questions.jsonl",
+    ROOT / "tests" / "data" / "eval-questions-2.jsonl",
 )
 EXTRA = [
     "",
@@ -114,7 +115,7 @@ def main() -> int:
     matcher = Matcher(kb, normalizer)
     build_s = time.perf_counter() - t
     qs = questions()
-    print(f"questions: {len(qs)} (dev + own set + empty/emoji/garbage/10,000-character inputs)")
+    print(f"questions: {len(qs)} (dev + both own sets + empty/emoji/garbage/10,000-character inputs)")
     print(f"real KB: {len(kb.procedures)} procedures, {len(kb.referrals)} referrals")
     print(f"  load {load_s * 1000:.0f} ms (YAML + validation), matcher index {build_s * 1000:.0f} ms")
     qps, qps_cpu, p50, p99 = run(matcher, qs, args.repeat)

@@ -5,17 +5,24 @@ inverted index, idf, per-phrase term sets) is computed once in __init__, and
 match() does no I/O and logs nothing (questions may contain personal data).
 
 Stages:
-1. Normalise (knowledge.normalize): folded syllables, synonyms, stopwords.
-   Then, against the index vocabulary: a word typed with other diacritics
-   than any indexed word ("cười" vs "cưới") only counts inside two-word
-   terms; a non-word one edit from a known word is corrected ("hoon"); a real
-   but unknown syllable is corrected only when the fix makes a known
-   two-word term with its neighbour ("khai xinh"); glued words are split.
+1. Normalise (knowledge.normalize): folded syllables, synonyms, stopwords;
+   negated words ("không có lương hưu") and purpose clauses ("... để vay
+   ngân hàng") become other terms, and phrases of another kind of question
+   ("giá rẻ", "lịch tiêm") are counted. Then, against the index vocabulary:
+   a word typed with other diacritics than any indexed word ("cười" vs
+   "cưới") only counts inside two-word terms; a non-word one edit from a
+   known word is corrected ("hoon"); a real but unknown syllable typed
+   without marks is corrected only when the fix makes a known two-word term
+   with its neighbour ("khai xinh") — typed with its marks ("hôm", "bói") it
+   is meant, and only the onsets people confuse by ear are fixed ("chợ
+   cấp"); glued words are split. Negated or purpose words the index does not
+   know are set aside: they say what the question is not about.
 2. BM25 over unigrams and bigrams of each document's name, aliases and
-   keywords picks ten candidates. Referrals are documents too, so "làm hộ
-   chiếu" competes with commune procedures instead of being forced onto the
-   nearest one. Rare terms find candidates, very common ones only add to
-   them, so a 5,000-procedure index stays fast.
+   keywords picks ten candidates. A document is a set of phrasings, so a
+   term counts once however many aliases repeat it. Referrals are documents
+   too, so "làm hộ chiếu" competes with commune procedures instead of being
+   forced onto the nearest one. Rare terms find candidates, very common ones
+   only add to them, so a 5,000-procedure index stays fast.
 3. Re-rank the ten with a log-linear score over:
    - phrase coverage: the idf-weighted share of one known phrasing (name,
      alias, keyword) found in the question — the clerk's "you said the
@@ -29,17 +36,26 @@ Stages:
      partial_* are avoided: on Vietnamese any shared syllable scores high;
    - name contrast: when two candidates' official names are alike ("Đăng ký
      kết hôn" / "Đăng ký lại kết hôn"), the question words only one of the
-     names has ("lại") push toward it.
+     names has ("lại") push toward it; words common to much of the knowledge
+     base ("con") never do.
    A softmax over the ten turns the scores into shares (how far the best
-   leads the others); `evidence` = phrase coverage × (½ + ½ question
-   coverage), 0–100, says whether the question is about anything we know.
-4. Decide: too little evidence → none; a confident share (or a clear lead
-   over the runner-up) → the procedure, or the referral; otherwise ask the
-   citizen to choose among up to three procedures, best first.
+   leads the others); `evidence` = phrase coverage × (½ + ½ explained),
+   0–100, says whether the question is about anything we know. "Explained"
+   is the question coverage, except that in a long question (a story)
+   unexplained words beyond three typical ones no longer lower it: the
+   evidence is normalised by what the question says, not by its length.
+4. Decide: a phrase of another kind of question → none (or the referral);
+   too little evidence → none, but a long story with some evidence gets a
+   choice; a confident share (or a clear lead over the runner-up) → the
+   procedure, or the referral — unless a sibling procedure (similar official
+   name) ranked just below is clearly better evidenced, or another candidate
+   much better evidenced, when asking is safer; otherwise ask the citizen to
+   choose among up to three procedures, best first.
 
 The weights and thresholds were fitted on ../shared/eval/dev-questions.jsonl
-and tests/data/eval-questions.jsonl (few parameters, rounded); the features
-themselves come from the knowledge base only, never from the questions.
+and tests/data/eval-questions.jsonl (few parameters, rounded) and checked on
+tests/data/eval-questions-2.jsonl; the features themselves come from the
+knowledge base only, never from the questions.
 """
 
 from __future__ import annotations
@@ -58,7 +74,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.model import KnowledgeBase, Procedure, Referral
-from knowledge.normalize import Analysis, Normalizer, is_syllable, strip_marks
+from knowledge.normalize import NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 
@@ -104,12 +120,15 @@ class Thresholds:
     """
 
     evidence: float = 35.0  # below this: not understood ...
-    vague_evidence: float = 30.0  # ... except a short question made only of words we know ("trợ cấp"),
+    vague_evidence: float = 25.0  # ... except a short question made only of words we know ("trợ cấp"),
     vague_coverage: float = 0.9  # which gets a choice instead (never a direct answer)
     sure_share: float = 0.55  # the best is confident at this share ...
     lead_share: float = 0.45  # ... or at this share when it is also
-    lead_ratio: float = 2.0  # ... this many times as likely as the runner-up
-    evidence_lag: float = 30.0  # never direct when another candidate has this much more evidence
+    lead_ratio: float = 1.5  # ... this many times as likely as the runner-up
+    evidence_lag: float = 30.0  # never direct when another candidate has this much more evidence ...
+    sibling_lag: float = 10.0  # ... or a procedure with a similar official name this much more
+    story_words: int = 10  # a question this long (content words) that falls short of `evidence` ...
+    story_evidence: float = 25.0  # ... but has this much gets a choice, not "not understood"
     clarify_min_share: float = 0.04  # never offer a candidate less likely than this
 
 
@@ -135,11 +154,19 @@ class _Scored:
 
 
 @dataclass(slots=True)
+class _Ranking:
+    candidates: list[_Scored]
+    other_intents: int  # phrases of another kind of question ("giá rẻ", "lịch tiêm")
+    n_content: int  # content words of the question
+
+
+@dataclass(slots=True)
 class _Phrase:
     terms: dict[str, float]  # term -> idf
     total: float  # sum of idf over the phrase's terms
     text: str  # folded content words, for rapidfuzz
     weight: float  # how much a fully covered phrase is worth
+    anchored: bool = True  # the official name, or a phrasing sharing a two-word term with it
 
 
 @dataclass(slots=True)
@@ -151,6 +178,7 @@ class _Doc:
     phrases: list[_Phrase]
     terms: frozenset[str]
     name_terms: frozenset[str]
+    name_words: frozenset[str]  # the official name's words (no pairs): what tells two names apart
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     postings: dict[str, list[int]]
 
@@ -187,6 +215,8 @@ class Matcher:
     GARBAGE_MIN_WORDS = 6
     GARBAGE_SHARE = 0.6
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
+    CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
+    UNEXPLAINED_WORDS = 3  # unexplained words beyond this many typical words do not lower the evidence
 
     def __init__(
         self,
@@ -226,9 +256,11 @@ class Matcher:
         doc_tf: list[dict[str, int]] = []
         for per_phrase in phrase_terms:
             tf: dict[str, int] = defaultdict(int)
+            # A document is a set of phrasings: a term said in twelve aliases is not twelve times as
+            # telling as in one, and counting it so would favour the procedures with the most aliases.
             for terms in per_phrase:
-                for t, c in terms.items():
-                    tf[t] += c
+                for t in terms:
+                    tf[t] = 1
             doc_tf.append(tf)
             for t in tf:
                 df[t] += 1
@@ -267,11 +299,12 @@ class Matcher:
                 if not terms or total <= 0:
                     continue
                 weight = _phrase_weight(kind, len(a.content))
-                if kind != "name" and name_pairs.isdisjoint(terms):
+                anchored = kind == "name" or not name_pairs.isdisjoint(terms)
+                if not anchored:
                     # A phrasing that shares no two-word term with the official name ("trẻ sơ sinh" for
                     # khai sinh) names the situation, not the procedure: weaker evidence.
                     weight *= self.UNANCHORED
-                built.append(_Phrase(terms, total, a.text, weight))
+                built.append(_Phrase(terms, total, a.text, weight, anchored))
             self._docs.append(
                 _Doc(
                     key,
@@ -281,6 +314,7 @@ class Matcher:
                     built,
                     frozenset(tf),
                     frozenset(name_terms),
+                    frozenset(t for t in name_terms if " " not in t),
                     _phrase_postings(built),
                 )
             )
@@ -313,7 +347,9 @@ class Matcher:
     def _phrases(
         self, name: str, aliases: Iterable[str], keywords: Iterable[str]
     ) -> list[tuple[Analysis, str]]:
-        analyze = self.normalizer.analyze
+        def analyze(text: str) -> Analysis:
+            return self.normalizer.analyze(text, spelled=True)
+
         out = [(analyze(name), "name")]
         out += [(analyze(x), "alias") for x in aliases]
         out += [(analyze(x), "keyword") for x in keywords]
@@ -355,13 +391,20 @@ class Matcher:
             self._typo_cache[word] = best
         return best
 
-    def _in_context(self, word: str, prev: str | None, nxt: str | None) -> str | None:
+    def _in_context(
+        self, word: str, prev: str | None, nxt: str | None, onsets_only: bool = False
+    ) -> str | None:
         """For a real but unknown syllable ("khai xinh"): a one-edit neighbour that forms a known
         two-word term with the word before or after. Without that confirmation a real word stays itself."""
         if len(word) < 3 or (prev is None and nxt is None):
             return None
         best: tuple[float, str] | None = None
-        for c in self._one_edit(word):
+        if onsets_only:
+            options = {b + word[len(a) :] for a, b in _CONFUSED_ONSETS if word.startswith(a)}
+            options &= self._unigrams
+        else:
+            options = self._one_edit(word)
+        for c in sorted(options):
             for bg in (f"{prev} {c}" if prev else None, f"{c} {nxt}" if nxt else None):
                 if bg is not None and bg in self._idf:
                     score = self._idf[bg]
@@ -384,6 +427,14 @@ class Matcher:
                 self._compat_cache[key] = hit
         return hit
 
+    def _same_marks(self, typed: str, folded: str) -> bool:
+        """Could these diacritics belong to some spelling of the knowledge-base word `folded`? Marks
+        typed on a real syllable are deliberate, so a correction must keep them ("chợ cấp" → "trợ")."""
+        mine = frozenset().union(*_marks(typed))
+        if not mine:
+            return True
+        return any(mine <= frozenset().union(*f) for f in self._forms.get(folded, ()))
+
     def _analyze(self, question: str) -> tuple[Analysis, int, int]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, and
         how many words were looked at."""
@@ -398,6 +449,12 @@ class Matcher:
         for i, t in enumerate(tokens):
             w = weak[i]
             acc = accents[i]
+            if t[0] in _ASIDE and t not in self._unigrams:
+                # What the question says it is not about, or what the paper is for: no evidence either
+                # way, but it may still complete a negated or purpose two-word term of the index.
+                out_t.append(t)
+                out_w.append(True)
+                continue
             seen += not w
             if w or t.isdigit():
                 pass
@@ -410,7 +467,12 @@ class Matcher:
             elif is_syllable(t):
                 prev = tokens[i - 1] if i > 0 else None
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                fixed = self._in_context(t, prev, nxt)
+                # A real syllable typed with its marks was meant ("hôm" is not "hợp", "bói" is not
+                # "đổi"); only the onsets people confuse by ear are fixed in it ("chợ cấp").
+                marked = acc is not None and strip_marks(acc) != acc
+                fixed = self._in_context(t, prev, nxt, onsets_only=marked)
+                if fixed is not None and marked and not self._same_marks(acc, fixed):
+                    fixed = None
                 if fixed is None:
                     unknown += 1  # a real word we do not know ("nhieu" is not a typo of "nhiem")
                 else:
@@ -425,7 +487,7 @@ class Matcher:
                 unknown += 1
             out_t.append(t)
             out_w.append(w)
-        return Analysis(tuple(out_t), tuple(out_w)), unknown, seen
+        return Analysis(tuple(out_t), tuple(out_w), (), a.other_intents), unknown, seen
 
     # ------------------------------------------------------------------ matching
 
@@ -459,8 +521,9 @@ class Matcher:
 
     def _features(
         self, doc: _Doc, qterms: dict[str, int], uni: dict[str, float], u_total: float, qtext: str
-    ) -> tuple[float, float, float]:
-        """(phrase coverage, question coverage, whole-phrase similarity), each 0..1."""
+    ) -> tuple[float, float, float, float]:
+        """(phrase coverage, question coverage, whole-phrase similarity, each 0..1, and the idf of the
+        question's words this document explains)."""
         covered: dict[int, float] = defaultdict(float)
         postings = doc.postings
         idf = self._idf
@@ -484,32 +547,39 @@ class Matcher:
             best = process.extractOne(qtext, texts, scorer=fuzz.token_sort_ratio, score_cutoff=sim)
             if best:
                 sim = max(sim, best[1])
-        return phrase_cov, q_cov, sim / 100.0
+        return phrase_cov, q_cov, sim / 100.0, matched
 
-    def _rank(self, question: str) -> list[_Scored]:
+    def _rank(self, question: str) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
         a, unknown, seen = self._analyze(question)
+        ranking = _Ranking([], a.other_intents, len(a.content))
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
-            return []
+            return ranking
         qterms = _terms(a)
         known = [t for t in qterms if t in self._idf]
         if not known:
-            return []
+            return ranking
         uni = {t: self._idf[t] for t in a.content if t in self._idf}
         u_total = sum(uni.values()) + self._oov_weight * unknown
         top = self._retrieve(known)
         if not top:
-            return []
+            return ranking
         bm_max = top[0][1]
         w = self.weights
         qtext = a.text
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
         out: list[_Scored] = []
+        # For the evidence, what the question says beyond a few words is narrative: a long story is not
+        # less about a procedure than a short question ("normalise by content, not by length").
+        cap = self.UNEXPLAINED_WORDS * self._oov_weight
+        if len(a.content) < self.thresholds.story_words:
+            cap = u_total  # a short question is all intent: every unexplained word counts
         for i, bm in top:
-            phrase_cov, q_cov, sim = self._features(self._docs[i], qterms, uni, u_total, qtext)
+            phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
+            explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = self._contrast(i, ids, qterms) / q_total
             rank = (
                 w.phrase * math.log(phrase_cov + _EPS)
@@ -518,7 +588,7 @@ class Matcher:
                 + w.similarity * math.log(sim + _EPS)
                 + w.contrast * contrast
             )
-            evidence = 100.0 * phrase_cov * (0.5 + 0.5 * q_cov)
+            evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             out.append(_Scored(i, rank, evidence, 0.0, (phrase_cov, q_cov, sim, bm / bm_max)))
         out.sort(key=lambda c: (-c.rank, c.index))
         best = out[0].rank
@@ -526,7 +596,8 @@ class Matcher:
         total = sum(weights)
         for c, x in zip(out, weights, strict=True):
             c.share = x / total
-        return out
+        ranking.candidates = out
+        return ranking
 
     def _contrast(self, i: int, ids: list[int], qterms: dict[str, int]) -> float:
         """Against each candidate with a similar official name: idf of the question terms only this
@@ -545,21 +616,37 @@ class Matcher:
         return total
 
     def _name_diff(self, i: int, j: int) -> tuple[frozenset[str], frozenset[str]] | None:
-        """Terms only in name i and only in name j, or None when the names are not alike (cached)."""
+        """Terms that tell name i from name j (only in i, only in j), or None when the names are not
+        alike, i.e. the procedures are not siblings (cached).
+
+        A term tells them apart only if it is not common to much of the knowledge base: "con" in
+        "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con" is in nearly every khai sinh question and
+        must not pull them all to that procedure. A pair made of words both names have ("ký giám" in
+        "Đăng ký giám hộ" against "Đăng ký chấm dứt giám hộ") is only where a word was inserted."""
         key = (i, j)
         if key in self._diff_cache:
             return self._diff_cache[key]
         mine, other = self._docs[i].name_terms, self._docs[j].name_terms
         diff = None
         if mine and other and len(mine & other) >= self.NAME_OVERLAP * min(len(mine), len(other)):
-            diff = (mine - other, other - mine)
+            limit = self.CONTRAST_MAX_DF * len(self._docs)
+            mine_words, other_words = self._docs[i].name_words, self._docs[j].name_words
+
+            def telling(t: str, theirs: frozenset[str]) -> bool:
+                return self._df[t] <= limit and any(w not in theirs for w in t.split(" "))
+
+            diff = (
+                frozenset(t for t in mine - other if telling(t, other_words)),
+                frozenset(t for t in other - mine if telling(t, mine_words)),
+            )
         if len(self._diff_cache) < 200_000:
             self._diff_cache[key] = diff
         return diff
 
     def explain(self, question: str) -> list[tuple[str, float, float, tuple[float, ...]]]:
         """(document key, evidence, share, features) best first; for tuning and diagnostics only."""
-        return [(self._docs[c.index].key, c.evidence, c.share, c.features) for c in self._rank(question)]
+        ranked = self._rank(question).candidates
+        return [(self._docs[c.index].key, c.evidence, c.share, c.features) for c in ranked]
 
     def match(self, question: str) -> Match:
         """Decide between answering, asking, referring elsewhere or admitting defeat."""
@@ -568,7 +655,8 @@ class Matcher:
             p = self.kb.procedures[code]
             return Match("procedure", p, None, 100.0, (Candidate(p.code, p.name, 100.0),))
 
-        ranked = self._rank(question)
+        ranking = self._rank(question)
+        ranked = ranking.candidates
         if not ranked:
             return Match("none", None, None, 0.0, ())
         th = self.thresholds
@@ -577,10 +665,18 @@ class Matcher:
         evidence = round(best.evidence, 1)
         procs = [c for c in ranked if self._docs[c.index].procedure is not None]
         runners = tuple(self._candidate(c) for c in procs[:3])
+        other_intent = ranking.other_intents > 0
+        if other_intent and doc.referral is None:
+            # "văn phòng luật sư nào soạn di chúc giá rẻ": a procedure's words, another kind of question.
+            return Match("none", None, None, evidence, runners)
 
         if best.evidence < th.evidence:
             question_cov = best.features[1]
             if best.evidence >= th.vague_evidence and question_cov >= th.vague_coverage:
+                return self._clarify(procs, evidence)
+            if ranking.n_content >= th.story_words and best.evidence >= th.story_evidence:
+                # A long story that names no procedure outright but keeps pointing at a few: asking
+                # beats "not understood".
                 return self._clarify(procs, evidence)
             return Match("none", None, None, evidence, runners)
         runner_up = ranked[1].share if len(ranked) > 1 else 0.0
@@ -588,12 +684,19 @@ class Matcher:
             best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
         )
         if doc.referral is not None:
-            if confident:
+            if confident or other_intent:
                 return Match("referral", None, doc.referral, evidence, runners)
             # A commune procedure is nearly as likely: let the citizen choose among those.
             return self._clarify(procs, evidence)
         strongest = max(c.evidence for c in ranked)
-        if confident and best.evidence >= strongest - th.evidence_lag:
+        # Close siblings ("Đăng ký khai sinh" / "... kết hợp nhận cha, mẹ, con", "Đăng ký giám hộ" /
+        # "Đăng ký chấm dứt giám hộ") differ by a word or two: when the one ranked second is clearly
+        # better evidenced, a wrong answer is likely, and asking costs one tap.
+        sibling_ahead = any(
+            c.evidence > best.evidence + th.sibling_lag and self._name_diff(best.index, c.index) is not None
+            for c in procs[1:3]
+        )
+        if confident and not sibling_ahead and best.evidence >= strongest - th.evidence_lag:
             return Match("procedure", doc.procedure, None, evidence, runners)
         return self._clarify(procs, evidence)
 
@@ -624,6 +727,7 @@ _CONFUSED_ONSETS = (
     ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
 )
 _STROKE = "\u0111"  # đ
+_ASIDE = (NEGATED, PURPOSE)
 
 
 def _marks(word: str) -> tuple[frozenset[str], ...]:

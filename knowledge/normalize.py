@@ -14,6 +14,15 @@ stopword is kept as "weak": it takes part in two-word terms ("can cuoc") but
 not as a word on its own. The same analysis runs on procedure names and on
 questions, so both sides always agree.
 
+Some words change what the others mean, and get the same treatment on both
+sides too: words a negation covers ("không có lương hưu", "không phải đăng ký
+tôn giáo, mà là ...") become other terms ("!luong !huu"), and so do the words
+of a purpose clause after a request ("xin giấy độc thân để ~vay ~ngan ~hang").
+Phrases that mark another kind of question altogether ("giá rẻ", "mua ở đâu",
+"lịch tiêm") are counted for the matcher. Punctuation closes a clause, so a
+negation or a purpose never reaches past a comma. Synonyms respect the marks
+the citizen typed: "dụng" is not "dừng", though "dung" may be either.
+
 The module-level functions are pure; `Normalizer` only reads its data file
 when constructed.
 """
@@ -36,6 +45,8 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ng�
 _VOWELS = frozenset("aăâeêioôơuưy")
 _QUALITY_VOWELS = frozenset("ăâêôơư")
 _WORD_RE = re.compile(r"[^\W_]+")
+# Punctuation that closes a clause: a negation ("không có lương hưu, ...") never reaches past it.
+_WORD_OR_BREAK_RE = re.compile(r"[^\W_]+|[,.;:!?()\[\]…\n]")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 
 
@@ -185,6 +196,22 @@ def words(text: str) -> list[str]:
     return [normalize_tone_placement(w) if not w.isascii() else w for w in _WORD_RE.findall(text)]
 
 
+def words_and_breaks(text: str) -> list[str]:
+    """Like words(), with an empty string where punctuation closes a clause."""
+    text = _REPEAT_RE.sub(r"\1", nfc(text).lower())
+    out: list[str] = []
+    for w in _WORD_OR_BREAK_RE.findall(text):
+        if w[0].isalnum():
+            out.append(normalize_tone_placement(w) if not w.isascii() else w)
+        elif out and out[-1]:
+            out.append("")
+    return out
+
+
+NEGATED = "!"  # prefix of a negated word: "không có lương hưu" gives "!luong !huu", another term
+PURPOSE = "~"  # prefix of a word in a purpose clause: "xin giấy độc thân để ~vay ~ngan ~hang"
+
+
 # ---------------------------------------------------------------- the normaliser
 
 
@@ -201,6 +228,9 @@ class Analysis:
     # accent_key() of each word when its spelling is known (typed with diacritics, or bare in a text
     # typed with diacritics), else None.
     accents: tuple[str | None, ...] = ()
+    # How many phrases of another kind of question it holds ("giá rẻ", "mua ở đâu", "lịch tiêm"): the
+    # citizen asks about something the one-stop office does not do, even if a procedure's words appear.
+    other_intents: int = 0
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
     def __post_init__(self) -> None:
@@ -225,11 +255,15 @@ class Normalizer:
         self._keep: frozenset[str] = frozenset(fold(str(w)) for w in data.get("keep") or ())
 
         self._rewrites: dict[tuple[str, ...], tuple[_Tok, ...]] = {}
+        # The spellings each rewrite was written with ("đc" and "dc" both fold to "dc").
+        self._rewrite_src: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for section in ("abbreviations", "phrases"):
             for src, dst in (data.get(section) or {}).items():
-                key = tuple(fold(w) for w in words(str(src)))
+                src_words = tuple(words(str(src)))
+                key = tuple(fold(w) for w in src_words)
                 if key:
                     self._rewrites[key] = tuple(_plain_tokens(str(dst)))
+                    self._rewrite_src.setdefault(key, []).append(src_words)
         self._max_rewrite = max((len(k) for k in self._rewrites), default=1)
         self._protected = self._keep | {k[0] for k in self._rewrites if len(k) == 1}
 
@@ -251,6 +285,28 @@ class Normalizer:
         self._rewrite_starts = frozenset(k[0] for k in self._rewrites)
         self._token_cache: dict[str, tuple[str, str | None, bool]] = {}
 
+        self._intents = _phrase_index(data.get("other_intents"))
+        self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
+
+        neg: dict[str, Any] = data.get("negation") or {}
+        self._neg_words = _WordSet(neg.get("words"))
+        self._neg_contrast_before = _WordSet(neg.get("contrast_before"))
+        self._neg_contrast_after = _WordSet(neg.get("contrast_after"))
+        self._neg_contrast_also = _WordSet(neg.get("contrast_also"))
+        self._neg_tags = _WordSet(neg.get("question_tag_after"))
+        self._neg_hedges = _WordSet(neg.get("not_negating"))
+        self._neg_ends = _WordSet(neg.get("ends"))
+        self._neg_ends_later = _WordSet(neg.get("ends_after_a_word"))
+        self._neg_span = int(neg.get("span", 3))
+        self._neg_contrast_span = int(neg.get("contrast_span", 6))
+
+        purpose: dict[str, Any] = data.get("purpose") or {}
+        self._purpose_words = _WordSet(purpose.get("words"))
+        self._purpose_not = _WordSet(purpose.get("not_before"))
+        self._purpose_min = int(purpose.get("min_words_before", 3))
+        self._purpose_span = int(purpose.get("span", 6))
+        self._purpose_ends = _phrase_index(purpose.get("ends"))
+
     def _token(self, word: str, known: Container[str]) -> tuple[str, str | None, bool]:
         """(folded, accented word or None, True when the word was typed plainly and left as is)."""
         plain = strip_marks(word)
@@ -263,12 +319,17 @@ class Normalizer:
             return (fold_iy(repaired), None, False)
         return (folded, accented, accented is None)
 
-    def analyze(self, text: str, known: Container[str] = frozenset()) -> Analysis:
-        """Normalise text; words in `known` (the matcher's vocabulary) are never "repaired"."""
+    def analyze(self, text: str, known: Container[str] = frozenset(), spelled: bool = False) -> Analysis:
+        """Normalise text; words in `known` (the matcher's vocabulary) are never "repaired". `spelled`
+        says the text was written with full diacritics (knowledge-base text): every bare word is meant
+        as it stands ("ma chay" is not "mà chay")."""
         use_cache = not known
         cache = self._token_cache
         raw: list[tuple[str, tuple[str, str | None, bool]]] = []
-        for w in words(text):
+        for w in words_and_breaks(text):
+            if not w:
+                raw.append((w, _BREAK))
+                continue
             tok = cache.get(w) if use_cache else None
             if tok is None:
                 tok = self._token(w, known)
@@ -277,10 +338,30 @@ class Normalizer:
             raw.append((w, tok))
         # Someone who types diacritics on most words means a bare word literally ("chứng minh" is not
         # "chứng mình"); someone who types none could mean either, so their bare words stay ambiguous.
+        n_words = sum(1 for w, _ in raw if w)
         marked = sum(1 for _, t in raw if t[1] is not None)
-        exact = bool(raw) and marked * 2 >= len(raw)
+        exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
-        return self._drop_stopwords(self._rewrite(toks))
+        rewritten = self._rewrite(toks)
+        a = self._drop_stopwords(rewritten)
+        if self._intents:
+            found = self._count_intents(rewritten)
+            if found:
+                a = Analysis(a.tokens, a.weak, a.accents, found)
+        return a
+
+    def _count_intents(self, toks: list[_Tok]) -> int:
+        """Phrases of another kind of question, outside the phrases that only look like one ("miễn
+        học phí" is a reason to ask for a paper, "học phí" alone a question about a school)."""
+        found = 0
+        skip_to = 0
+        for i in range(len(toks)):
+            size = _phrase_at(self._intent_exceptions, toks, i)
+            if size:
+                skip_to = max(skip_to, i + size)
+            if i >= skip_to and _phrase_at(self._intents, toks, i):
+                found += 1
+        return found
 
     def _rewrite(self, toks: list[_Tok]) -> list[_Tok]:
         out: list[_Tok] = []
@@ -292,8 +373,13 @@ class Normalizer:
                 i += 1
                 continue
             for size in range(min(self._max_rewrite, n - i), 0, -1):
-                repl = self._rewrites.get(tuple(t[0] for t in toks[i : i + size]))
-                if repl is not None:
+                span = toks[i : i + size]
+                key = tuple(t[0] for t in span)
+                repl = self._rewrites.get(key)
+                if repl is not None and any(
+                    all(t[1] is None or _marks_fit(t[1], w) for t, w in zip(span, src, strict=True))
+                    for src in self._rewrite_src[key]
+                ):
                     out.extend(repl)
                     i += size
                     break
@@ -302,13 +388,64 @@ class Normalizer:
                 i += 1
         return out
 
+    def _negation_at(self, toks: list[_Tok], i: int) -> tuple[int, int]:
+        """(words of the negation itself, how many words it covers) when toks[i] starts one, else (0, 0).
+
+        "không có lương hưu" negates what follows; "không phải X, mà là Y" / "X chứ không Y" / "không
+        cần X" set aside X in favour of something else, so they reach further. "được không", "hay
+        không" are question tags and "không biết" a hedge: they negate nothing.
+        """
+        tok = toks[i]
+        prev = toks[i - 1] if i > 0 else _BREAK
+        nxt = toks[i + 1] if i + 1 < len(toks) else _BREAK
+        contrast_before = prev[0] != "" and self._neg_contrast_before.has(prev)
+        if self._neg_words.has(tok):
+            if prev[0] and self._neg_tags.has(prev):
+                return (0, 0)
+            if nxt[0] and self._neg_hedges.has(nxt):
+                return (0, 0)
+            if nxt[0] and self._neg_contrast_after.has(nxt):
+                return (2, self._neg_contrast_span)
+            return (1, self._neg_contrast_span if contrast_before else self._neg_span)
+        if contrast_before and self._neg_contrast_also.has(tok):
+            return (1, self._neg_contrast_span)
+        return (0, 0)
+
     def _drop_stopwords(self, toks: list[_Tok]) -> Analysis:
         tokens: list[str] = []
         weak: list[bool] = []
         accents: list[str | None] = []
         i, n = 0, len(toks)
         starts = self._stop_starts
+        neg_left = 0  # words still to negate
+        neg_done = 0  # words negated so far in this scope
+        purpose_left = 0  # words still to mark as a purpose
+        clause_words = 0  # content words since the clause began
         while i < n:
+            if not toks[i][0]:  # end of a clause
+                neg_left = purpose_left = clause_words = 0
+                i += 1
+                continue
+            size, span = self._negation_at(toks, i)
+            if size:
+                neg_left, neg_done = span, 0
+                i += size
+                continue
+            if purpose_left and _phrase_at(self._purpose_ends, toks, i):
+                purpose_left = 0
+            if (
+                clause_words >= self._purpose_min
+                and self._purpose_words.has(toks[i])
+                and toks[i][1] is not None
+                and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
+            ):
+                # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
+                # the procedure asked about. Only after a clause that already says something.
+                purpose_left = self._purpose_span
+                i += 1
+                continue
+            if neg_left and (self._neg_ends.has(toks[i]) or (neg_done and self._neg_ends_later.has(toks[i]))):
+                neg_left = 0
             if toks[i][0] in starts:
                 skip = 0
                 for size in range(min(self._max_stop, n - i), 1, -1):
@@ -316,6 +453,8 @@ class Normalizer:
                         skip = size
                         break
                 if skip:
+                    if neg_left and any(self._neg_ends.has(t) for t in toks[i : i + skip]):
+                        neg_left = 0
                     i += skip
                     continue
             folded, accented = toks[i]
@@ -326,10 +465,90 @@ class Normalizer:
                     is_weak = True
                 elif accented in self._stop_accented:
                     continue
+            if neg_left:
+                # A possible stopword inside the scope ("di" in "khong de lai di chuc") is marked too,
+                # so the negated pairs are the same as in the aliases, but it does not use up the span.
+                folded = NEGATED + folded
+                if not is_weak:
+                    neg_left -= 1
+                    neg_done += 1
+            elif purpose_left:
+                folded = PURPOSE + folded
+                if not is_weak:
+                    purpose_left -= 1
+            if not is_weak:
+                clause_words += 1
             tokens.append(folded)
             weak.append(is_weak)
             accents.append(accent_key(accented) if accented is not None else None)
         return Analysis(tuple(tokens), tuple(weak), tuple(accents))
+
+
+_BREAK: Any = ("", None, False)
+
+_PhraseIndex = dict[str, list[tuple[tuple[str, frozenset[str]], ...]]]
+
+
+def _phrase_index(raw: Iterable[Any] | None) -> _PhraseIndex:
+    """Phrases written with diacritics, indexed by their first folded word."""
+    index: _PhraseIndex = {}
+    for item in raw or ():
+        ws = words(str(item))
+        if ws:
+            phrase = tuple((fold(w), frozenset({accent_key(w)})) for w in ws)
+            index.setdefault(phrase[0][0], []).append(phrase)
+    return index
+
+
+def _phrase_at(index: _PhraseIndex, toks: list[_Tok], i: int) -> int:
+    """The length of the longest phrase of `index` starting at toks[i], 0 if none. A word typed
+    without marks matches any form; one typed with marks must be that word."""
+    best = 0
+    for phrase in index.get(toks[i][0], ()):
+        if best < len(phrase) <= len(toks) - i and all(
+            t[0] == f and (t[1] is None or accent_key(t[1]) in keys)
+            for t, (f, keys) in zip(toks[i : i + len(phrase)], phrase, strict=False)
+        ):
+            best = len(phrase)
+    return best
+
+
+class _WordSet:
+    """Words given with diacritics in the data file: a typed word matches when it folds to one of them
+    and, if the citizen typed marks, they are the same marks ("mà" but not "ma" in "ma chay" typed
+    with its marks)."""
+
+    def __init__(self, raw: Iterable[Any] | None) -> None:
+        forms: dict[str, set[str]] = {}
+        for item in raw or ():
+            for w in words(str(item)):
+                forms.setdefault(fold(w), set()).add(accent_key(w))
+        self._forms = forms
+
+    def has(self, tok: tuple[str, str | None] | tuple[str, str | None, bool]) -> bool:
+        folded, accented = tok[0], tok[1]
+        keys = self._forms.get(folded)
+        if keys is None:
+            return False
+        return accented is None or accent_key(accented) in keys
+
+
+@functools.lru_cache(maxsize=65536)
+def _marks_fit(typed: str, source: str) -> bool:
+    """Could `typed` be `source` with some marks left out? "sổ dỏ" is "sổ đỏ" typed in a hurry;
+    "dụng" is not "dừng", "bỏ" is not "bố"."""
+    if len(typed) != len(source):
+        return fold(typed) == fold(source)
+    for a, b in zip(typed, source, strict=True):
+        if a != b and not _letter_marks(a) <= _letter_marks(b):
+            return False
+    return True
+
+
+def _letter_marks(ch: str) -> frozenset[str]:
+    if ch in "đĐ":
+        return frozenset({"stroke"})
+    return frozenset(unicodedata.normalize("NFD", ch)[1:])
 
 
 def _plain_tokens(text: str) -> Iterable[_Tok]:

@@ -173,3 +173,72 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
     for _ in range(300):
         text = "".join(rng.choice(alphabet) for _ in range(rng.choice([5, 40, 200, 2000])))
         assert real.match(text).kind == "none", text[:80]
+
+
+# ---------------------------------------------------------------- classes of question (real knowledge base)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "văn phòng luật sư nào soạn di chúc giá rẻ",
+        "thuê luật sư soạn di chúc hết bao nhiêu tiền",
+        "lịch tiêm chủng cho trẻ sơ sinh",
+        "câu lạc bộ bơi cho trẻ học phí bao nhiêu",
+        "đặt tên con gái tên gì hay",
+        "xe lăn cho người khuyết tật mua ở đâu",
+        "lễ hội chùa Hương năm nay khai mạc ngày nào",
+    ],
+)
+def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
+    # A procedure's words appear, but the citizen asks about prices, shops, health, schools, events.
+    assert real.match(question).kind in ("none", "referral")
+
+
+def test_negation_tells_a_procedure_from_a_referral(real: Matcher) -> None:
+    # "không có lương hưu" is the social pension; "lương hưu" itself is social insurance's business.
+    m = real.match("75 tuổi không có lương hưu")
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.014027"
+    m = real.match("lương hưu tháng này bao giờ về")
+    assert m.kind in ("referral", "none")
+    assert m.kind != "referral" or (m.referral is not None and m.referral.id == "bhxh-mot-lan")
+
+
+def test_what_the_citizen_sets_aside_does_not_count(real: Matcher) -> None:
+    m = real.match("không phải đăng ký sinh hoạt tôn giáo, mà là tổ chức hội làng thì báo xã thế nào")
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.003622"
+    m = real.match("bố mẹ còn sống muốn cho con mảnh đất, không để lại di chúc, chứng thực hợp đồng tặng cho")
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "2.001035"
+
+
+def test_a_notarised_copy_of_an_id_card_is_a_commune_procedure(real: Matcher) -> None:
+    for q in ("công chứng cccd", "photo công chứng căn cước ở đâu"):
+        m = real.match(q)
+        assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "2.000815", q
+
+
+def test_a_word_typed_with_its_marks_is_not_corrected_into_another(real: Matcher) -> None:
+    # "bói" (fortune-telling) must not become "đổi" (change) next to "tên".
+    assert real.match("bói tên cho con hợp tuổi bố mẹ").kind == "none"
+
+
+def test_a_long_story_gets_a_choice_rather_than_nothing(real: Matcher) -> None:
+    q = (
+        "Vợ em vừa sinh bé trai ở bệnh viện huyện được mười ngày, em muốn làm giấy tờ cho cháu để sau này "
+        "đi học, mà em đi làm xa không về được thì bà nội đi làm thay có được không ạ"
+    )
+    m = real.match(q)
+    assert m.kind in ("procedure", "clarify")
+    offered = {m.procedure.code} if m.procedure else {c.code for c in m.candidates}
+    assert "1.001193" in offered
+
+
+def test_close_siblings_are_asked_about_not_guessed(real: Matcher) -> None:
+    # The child already has a birth certificate: "nhận cha" (1.001022), not the birth registration that
+    # includes it (1.000689). When the matcher is not sure between such siblings it must ask.
+    m = real.match("con đã có giấy khai sinh rồi, giờ mới làm thủ tục nhận cha thì đăng ký thế nào")
+    assert m.kind in ("procedure", "clarify")
+    if m.kind == "procedure":
+        assert m.procedure is not None and m.procedure.code == "1.001022"
+    else:
+        assert "1.001022" in {c.code for c in m.candidates}

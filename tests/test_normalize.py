@@ -167,3 +167,100 @@ def test_custom_synonym_file(tmp_path) -> None:
     path.write_text('abbreviations:\n  xyz: "kết hôn"\nstopwords: [tôi]\n', encoding="utf-8")
     n = Normalizer(path)
     assert n.analyze("tôi xyz").content == ("ket", "hon")
+
+
+# ---------------------------------------------------------------- words that change the others' meaning
+
+
+def tokens(norm: Normalizer, text: str) -> list[str]:
+    return list(norm.analyze(text).tokens)
+
+
+@pytest.mark.parametrize(
+    "text", ["75 tuổi không có lương hưu", "75 tuoi ko co luong huu", "75 tuổi k có lương hưu"]
+)
+def test_negated_words_become_other_terms(norm: Normalizer, text: str) -> None:
+    # (An unaccented "co" may be "cô": it stays, as a weak word, and is not negated.)
+    assert content(norm, text) == ["75", "tuoi", "!luong", "!huu"]
+
+
+def test_negation_stops_at_a_comma_and_at_clause_words(norm: Normalizer) -> None:
+    assert tokens(norm, "không có lương hưu, xin trợ cấp") == ["!luong", "!huu", "tro", "cap"]
+    assert content(norm, "ko co luong huu xin tro cap") == ["!luong", "!huu", "tro", "cap"]
+    # "ko có thì sao": "thì" closes it before it covers anything.
+    assert content(norm, "gks cần j ak, ko có thì sao v ad") == ["giay", "khai", "sinh", "sao"]
+
+
+def test_contrast_sets_a_whole_phrase_aside(norm: Normalizer) -> None:
+    t = tokens(norm, "không phải đăng ký sinh hoạt tôn giáo, mà là tổ chức hội làng")
+    assert t[:6] == ["!dang", "!ki", "!sinh", "!hoat", "!ton", "!giao"]
+    assert t[6:] == ["to", "chuc", "hoi", "lang"]
+    assert tokens(norm, "chứng thực bản sao chứ không xin trích lục")[-2:] == ["!trich", "!luc"]
+
+
+@pytest.mark.parametrize("text", ["làm được không", "có đăng ký hay không", "không biết làm khai sinh ở đâu"])
+def test_question_tags_and_hedges_negate_nothing(norm: Normalizer, text: str) -> None:
+    assert not any(t.startswith("!") for t in tokens(norm, text))
+
+
+def test_negation_marks_the_same_pairs_with_or_without_diacritics(norm: Normalizer) -> None:
+    # A possible stopword inside the scope ("di" may be "đi") is marked too, so the negated pairs match.
+    assert "!di" in tokens(norm, "ong mat khong de lai di chuc")
+    assert "!di" in tokens(norm, "ông mất không để lại di chúc")
+
+
+def test_chua_is_not_a_negation(norm: Normalizer) -> None:
+    # "not yet": the citizen wants exactly that done.
+    assert tokens(norm, "chưa làm khai sinh lần nào") == ["chua", "khai", "sinh", "lan"]
+
+
+def test_purpose_after_a_request_is_context(norm: Normalizer) -> None:
+    t = tokens(norm, "xin giấy xác nhận độc thân để vay ngân hàng")
+    assert t[-3:] == ["~vay", "~ngan", "~hang"]
+    # ... but after "cần gì" the purpose is the question itself.
+    assert tokens(norm, "cần gì để đăng ký kết hôn") == ["dang", "ki", "ket", "hon"]
+    # "để lại", "để trống" are verbs, not purposes.
+    assert "~di" not in tokens(norm, "bố mẹ muốn viết giấy để lại di chúc cho con")
+    assert "trong" in tokens(norm, "giấy khai sinh của con để trống tên bố")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "văn phòng luật sư nào soạn di chúc giá rẻ",
+        "lịch tiêm chủng cho trẻ sơ sinh",
+        "xe lăn cho người khuyết tật mua ở đâu",
+        "lễ hội chùa Hương năm nay khai mạc ngày nào",
+        "clb bơi cho trẻ học phí bao nhiêu",
+    ],
+)
+def test_other_kinds_of_question_are_counted(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).other_intents > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["xin giấy xác nhận con liệt sĩ để miễn học phí", "cách làm giấy khai sinh", "khai sinh cho con"],
+)
+def test_procedure_questions_are_not_other_intents(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).other_intents == 0
+
+
+def test_synonyms_respect_the_marks_typed(norm: Normalizer) -> None:
+    # "sổ dỏ" is "sổ đỏ" with a mark left out; "sổ đõ" would be another word.
+    assert content(norm, "sổ dỏ") == content(norm, "sổ đỏ")
+    # "đc" and "dc" are both written in the data file.
+    assert content(norm, "đk kết hôn đc ko") == content(norm, "dk kết hôn dc ko")
+    # "con lại"/"còn lại" are not "con lai" (a child with a foreign parent).
+    assert "nuoc" not in content(norm, "giấy tờ còn lại")
+    assert "nuoc" in content(norm, "làm khai sinh cho con lai")
+
+
+def test_conditions_name_the_disability(norm: Normalizer) -> None:
+    assert "khuyet" in content(norm, "con bị bại não")
+
+
+def test_knowledge_base_text_is_taken_as_spelled(norm: Normalizer) -> None:
+    # Written by a clerk without marks on purpose: "ma" is not the stopword "mà".
+    assert norm.analyze("ma chay", spelled=True).content == ("ma", "chay")
+    assert norm.analyze("ma chay").content == ("chay",)
