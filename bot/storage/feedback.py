@@ -184,37 +184,29 @@ async def insert(db: Database, code: str, new: NewReport, now: float) -> Report:
 
 
 async def get(db: Database, report_id: int) -> Report | None:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT * FROM feedback_reports WHERE id = ?", (report_id,))
-        row = await cur.fetchone()
+    row = await db.fetch_one("SELECT * FROM feedback_reports WHERE id = ?", (report_id,))
     return _report(row) if row else None
 
 
 async def get_by_code(db: Database, code: str) -> Report | None:
-    async with db.reading() as conn:
-        cur = await conn.execute("SELECT * FROM feedback_reports WHERE code = ?", (code,))
-        row = await cur.fetchone()
+    row = await db.fetch_one("SELECT * FROM feedback_reports WHERE code = ?", (code,))
     return _report(row) if row else None
 
 
 async def for_user(db: Database, channel: str, user_id: str, limit: int = 10) -> list[Report]:
     """Newest first: what "Phản ánh của tôi" shows."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT * FROM feedback_reports WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT ?",
-            (channel, user_id, limit),
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all(
+        "SELECT * FROM feedback_reports WHERE channel = ? AND user_id = ? ORDER BY id DESC LIMIT ?",
+        (channel, user_id, limit),
+    )
     return [_report(r) for r in rows]
 
 
 async def count_created_since(db: Database, channel: str, user_id: str, since: float) -> int:
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT COUNT(*) FROM feedback_reports WHERE channel = ? AND user_id = ? AND created_at >= ?",
-            (channel, user_id, since),
-        )
-        row = await cur.fetchone()
+    row = await db.fetch_one(
+        "SELECT COUNT(*) FROM feedback_reports WHERE channel = ? AND user_id = ? AND created_at >= ?",
+        (channel, user_id, since),
+    )
     return int(row[0]) if row else 0
 
 
@@ -287,48 +279,37 @@ async def add_event(
 
 
 async def events(db: Database, report_id: int) -> list[Event]:
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT * FROM feedback_events WHERE report_id = ? ORDER BY id", (report_id,)
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all("SELECT * FROM feedback_events WHERE report_id = ? ORDER BY id", (report_id,))
     return [_event(r) for r in rows]
 
 
 async def open_reports(db: Database) -> list[Report]:
     """Oldest first, for the daily summary and the overdue check."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT * FROM feedback_reports WHERE status IN ('received', 'in_progress')"
-            " ORDER BY created_at, id"
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all(
+        "SELECT * FROM feedback_reports WHERE status IN ('received', 'in_progress') ORDER BY created_at, id"
+    )
     return [_report(r) for r in rows]
 
 
 async def unanswered_open(db: Database) -> list[Report]:
     """Open reports no official has replied to yet: the candidates for an overdue re-post."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT * FROM feedback_reports WHERE status IN ('received', 'in_progress')"
-            " AND first_reply_at IS NULL ORDER BY created_at, id"
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all(
+        "SELECT * FROM feedback_reports WHERE status IN ('received', 'in_progress')"
+        " AND first_reply_at IS NULL ORDER BY created_at, id"
+    )
     return [_report(r) for r in rows]
 
 
 async def created_between(db: Database, start: float, end: float) -> list[ExportRow]:
     """Reports created in [start, end), with the number of official replies and the last one."""
-    async with db.reading() as conn:
-        cur = await conn.execute(
-            "SELECT r.*,"
-            " (SELECT COUNT(*) FROM feedback_events e WHERE e.report_id = r.id AND e.kind = 'reply')"
-            "   AS reply_count,"
-            " (SELECT e.body FROM feedback_events e WHERE e.report_id = r.id AND e.kind = 'reply'"
-            "   ORDER BY e.id DESC LIMIT 1) AS last_reply"
-            " FROM feedback_reports r WHERE r.created_at >= ? AND r.created_at < ?"
-            " ORDER BY r.created_at, r.id",
-            (start, end),
-        )
-        rows = await cur.fetchall()
+    rows = await db.fetch_all(
+        "SELECT r.*,"
+        " (SELECT COUNT(*) FROM feedback_events e WHERE e.report_id = r.id AND e.kind = 'reply')"
+        "   AS reply_count,"
+        " (SELECT e.body FROM feedback_events e WHERE e.report_id = r.id AND e.kind = 'reply'"
+        "   ORDER BY e.id DESC LIMIT 1) AS last_reply"
+        " FROM feedback_reports r WHERE r.created_at >= ? AND r.created_at < ?"
+        " ORDER BY r.created_at, r.id",
+        (start, end),
+    )
     return [ExportRow(_report(r), int(r["reply_count"]), r["last_reply"]) for r in rows]
