@@ -411,17 +411,7 @@ class FeedbackService:
         dropped = len(photos) - len(usable)
         async with self.db.transaction():
             if new_status is not None:
-                await store.set_status(self.db, report.id, new_status, None, _ts(now))
-                await store.add_event(
-                    self.db,
-                    report.id,
-                    _ts(now),
-                    "staff",
-                    "status",
-                    actor_id=official.user_id,
-                    actor_name=official.name or None,
-                    status=new_status,
-                )
+                await self._record_status(report.id, new_status, None, official, now)
             await store.mark_replied(self.db, report.id, _ts(now))
             await store.add_event(
                 self.db,
@@ -478,18 +468,7 @@ class FeedbackService:
         now = now or dt.datetime.now()
         reopened = not report.is_open and status not in CLOSED
         async with self.db.transaction():
-            await store.set_status(self.db, report.id, status, note or None, _ts(now))
-            await store.add_event(
-                self.db,
-                report.id,
-                _ts(now),
-                "staff",
-                "status",
-                actor_id=official.user_id,
-                actor_name=official.name or None,
-                status=status,
-                body=note or None,
-            )
+            await self._record_status(report.id, status, note or None, official, now)
             current = await store.get(self.db, report.id)
             assert current is not None
             notice = texts.REOPENED_NOTICE if reopened else texts.STATUS_NOTICE[status]
@@ -721,6 +700,23 @@ class FeedbackService:
     ) -> None:
         await self._enqueue_parts(
             (report.channel, report.chat_id), text, keyboard, photos, location, ref=report_ref(report.id)
+        )
+
+    async def _record_status(
+        self, report_id: int, status: str, note: str | None, official: Official, now: dt.datetime
+    ) -> None:
+        """A status change and its history event always go together."""
+        await store.set_status(self.db, report_id, status, note, _ts(now))
+        await store.add_event(
+            self.db,
+            report_id,
+            _ts(now),
+            "staff",
+            "status",
+            actor_id=official.user_id,
+            actor_name=official.name or None,
+            status=status,
+            body=note,
         )
 
     async def _offer_choices(self, report: Report, keyboard: tuple[tuple[Button, ...], ...]) -> None:
