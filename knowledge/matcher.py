@@ -589,7 +589,7 @@ class Matcher:
                 + w.contrast * contrast
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
-            out.append(_Scored(i, rank, evidence, 0.0, (phrase_cov, q_cov, sim, bm / bm_max)))
+            out.append(_Scored(i, rank, evidence, 0.0, (phrase_cov, q_cov, sim, bm / bm_max, contrast)))
         out.sort(key=lambda c: (-c.rank, c.index))
         best = out[0].rank
         weights = [math.exp(c.rank - best) for c in out]

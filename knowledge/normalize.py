@@ -345,7 +345,9 @@ class Normalizer:
         rewritten = self._rewrite(toks)
         a = self._drop_stopwords(rewritten)
         if self._intents:
-            found = self._count_intents(rewritten)
+            # Counted on the words as typed too: "văn phòng công chứng" is a private notary even though
+            # the rewrite turns "công chứng" into the commune's "chứng thực".
+            found = max(self._count_intents(rewritten), self._count_intents(toks))
             if found:
                 a = Analysis(a.tokens, a.weak, a.accents, found)
         return a
