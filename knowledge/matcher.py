@@ -130,6 +130,10 @@ class Thresholds:
     story_words: int = 10  # a question this long (content words) that falls short of `evidence` ...
     story_evidence: float = 25.0  # ... but has this much gets a choice, not "not understood"
     clarify_min_share: float = 0.04  # never offer a candidate less likely than this
+    # A phrase of another kind of question ("khám bệnh", "tuyển sinh") vetoes a procedure unless the
+    # question names the procedure this plainly ("giấy xác nhận khuyết tật ... cần giấy khám bệnh ko").
+    despite_other_intent: float = 85.0
+    referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,11 +141,11 @@ class Weights:
     """Log-linear ranking: Σ weight × ln(feature) (+ contrast); fitted once by softmax regression on
     the question sets and rounded, so a clerk's new alias changes features, not weights."""
 
-    phrase: float = 2.1  # best phrasing's coverage
-    question: float = 1.5  # share of the question explained
-    bm25: float = 2.2  # BM25 relative to the best candidate
-    similarity: float = 0.3  # rapidfuzz similarity of the whole phrasing
-    contrast: float = 1.5  # question words that tell this official name from a similar one
+    phrase: float = 2.0  # best phrasing's coverage
+    question: float = 1.2  # share of the question explained
+    bm25: float = 2.1  # BM25 relative to the best candidate
+    similarity: float = 0.7  # rapidfuzz similarity of the whole phrasing
+    contrast: float = 1.2  # question words that tell this official name from a similar one
 
 
 @dataclass(slots=True)
@@ -158,6 +162,7 @@ class _Ranking:
     candidates: list[_Scored]
     other_intents: int  # phrases of another kind of question ("giá rẻ", "lịch tiêm")
     n_content: int  # content words of the question
+    purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
 
 
 @dataclass(slots=True)
@@ -435,11 +440,14 @@ class Matcher:
             return True
         return any(mine <= frozenset().union(*f) for f in self._forms.get(folded, ()))
 
-    def _analyze(self, question: str) -> tuple[Analysis, int, int]:
+    def _analyze(self, question: str, purpose_is_request: bool = False) -> tuple[Analysis, int, int]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, and
-        how many words were looked at."""
+        how many words were looked at. With `purpose_is_request`, words the normaliser took for a
+        purpose clause are read as the request itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams)
         tokens = list(a.tokens[:MAX_TOKENS])
+        if purpose_is_request:
+            tokens = [t[1:] if t[0] == PURPOSE else t for t in tokens]
         weak = list(a.weak[:MAX_TOKENS])
         accents = list(a.accents[:MAX_TOKENS])
         out_t: list[str] = []
@@ -549,10 +557,11 @@ class Matcher:
                 sim = max(sim, best[1])
         return phrase_cov, q_cov, sim / 100.0, matched
 
-    def _rank(self, question: str) -> _Ranking:
+    def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
-        a, unknown, seen = self._analyze(question)
+        a, unknown, seen = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, len(a.content))
+        ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
@@ -645,7 +654,7 @@ class Matcher:
 
     def explain(self, question: str) -> list[tuple[str, float, float, tuple[float, ...]]]:
         """(document key, evidence, share, features) best first; for tuning and diagnostics only."""
-        ranked = self._rank(question).candidates
+        ranked = self._reading(question).candidates
         return [(self._docs[c.index].key, c.evidence, c.share, c.features) for c in ranked]
 
     def match(self, question: str) -> Match:
@@ -655,7 +664,7 @@ class Matcher:
             p = self.kb.procedures[code]
             return Match("procedure", p, None, 100.0, (Candidate(p.code, p.name, 100.0),))
 
-        ranking = self._rank(question)
+        ranking = self._reading(question)
         ranked = ranking.candidates
         if not ranked:
             return Match("none", None, None, 0.0, ())
@@ -666,7 +675,7 @@ class Matcher:
         procs = [c for c in ranked if self._docs[c.index].procedure is not None]
         runners = tuple(self._candidate(c) for c in procs[:3])
         other_intent = ranking.other_intents > 0
-        if other_intent and doc.referral is None:
+        if other_intent and doc.referral is None and best.evidence < th.despite_other_intent:
             # "văn phòng luật sư nào soạn di chúc giá rẻ": a procedure's words, another kind of question.
             return Match("none", None, None, evidence, runners)
 
@@ -684,11 +693,17 @@ class Matcher:
             best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
         )
         if doc.referral is not None:
-            if confident or other_intent:
+            best_procedure = max((c.evidence for c in procs), default=0.0)
+            if confident or other_intent or best.evidence >= best_procedure + th.referral_lead:
                 return Match("referral", None, doc.referral, evidence, runners)
             # A commune procedure is nearly as likely: let the citizen choose among those.
             return self._clarify(procs, evidence)
-        strongest = max(c.evidence for c in ranked)
+        strongest = max(ranked, key=lambda c: c.evidence)
+        if strongest.evidence >= best.evidence + th.referral_lead and self._docs[strongest.index].referral:
+            # "làm hộ chiếu lần đầu": "lần đầu" ranks a commune procedure first, but the words of the
+            # question are far better explained by another agency's matter.
+            referral = self._docs[strongest.index].referral
+            return Match("referral", None, referral, round(strongest.evidence, 1), runners)
         # Close siblings ("Đăng ký khai sinh" / "... kết hợp nhận cha, mẹ, con", "Đăng ký giám hộ" /
         # "Đăng ký chấm dứt giám hộ") differ by a word or two: when the one ranked second is clearly
         # better evidenced, a wrong answer is likely, and asking costs one tap.
@@ -696,9 +711,23 @@ class Matcher:
             c.evidence > best.evidence + th.sibling_lag and self._name_diff(best.index, c.index) is not None
             for c in procs[1:3]
         )
-        if confident and not sibling_ahead and best.evidence >= strongest - th.evidence_lag:
+        if confident and not sibling_ahead and best.evidence >= strongest.evidence - th.evidence_lag:
             return Match("procedure", doc.procedure, None, evidence, runners)
         return self._clarify(procs, evidence)
+
+    def _reading(self, question: str) -> _Ranking:
+        """The ranking of the likelier reading. "Phá nhà cũ để xây nhà mới": what looked like a purpose
+        clause may be the request itself, when the rest of the question says too little on its own."""
+        ranking = self._rank(question)
+        weak = not ranking.candidates or ranking.candidates[0].evidence < self.thresholds.evidence
+        if not (ranking.purpose and weak):
+            return ranking
+        literal = self._rank(question, purpose_is_request=True)
+        if literal.candidates and (
+            not ranking.candidates or literal.candidates[0].evidence > ranking.candidates[0].evidence
+        ):
+            return literal
+        return ranking
 
     def _candidate(self, c: _Scored) -> Candidate:
         d = self._docs[c.index]
@@ -727,6 +756,9 @@ _CONFUSED_ONSETS = (
     ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
 )
 _STROKE = "\u0111"  # đ
+# Most of the South and Centre say the hỏi and ngã tones alike, so people write one for the other
+# ("sổ hộ khẩu củ", "khai tữ"): they count as the same mark. Other tones stay apart ("cười" ≠ "cưới").
+_TONE_ALIKE = {"\u0303": "\u0309"}
 _ASIDE = (NEGATED, PURPOSE)
 
 
@@ -738,7 +770,7 @@ def _marks(word: str) -> tuple[frozenset[str], ...]:
             out.append(frozenset({"stroke"}))
             continue
         decomposed = unicodedata.normalize("NFD", ch)
-        out.append(frozenset(decomposed[1:]))
+        out.append(frozenset(_TONE_ALIKE.get(m, m) for m in decomposed[1:]))
     return tuple(out)
 
 

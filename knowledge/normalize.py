@@ -254,18 +254,11 @@ class Normalizer:
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         self._keep: frozenset[str] = frozenset(fold(str(w)) for w in data.get("keep") or ())
 
-        self._rewrites: dict[tuple[str, ...], tuple[_Tok, ...]] = {}
-        # The spellings each rewrite was written with ("đc" and "dc" both fold to "dc").
-        self._rewrite_src: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        for section in ("abbreviations", "phrases"):
-            for src, dst in (data.get(section) or {}).items():
-                src_words = tuple(words(str(src)))
-                key = tuple(fold(w) for w in src_words)
-                if key:
-                    self._rewrites[key] = tuple(_plain_tokens(str(dst)))
-                    self._rewrite_src.setdefault(key, []).append(src_words)
-        self._max_rewrite = max((len(k) for k in self._rewrites), default=1)
-        self._protected = self._keep | {k[0] for k in self._rewrites if len(k) == 1}
+        # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
+        # "ng lào" is "người lào", which is "người nước ngoài".
+        self._abbreviations = _Rewrites(data.get("abbreviations"))
+        self._phrases = _Rewrites(data.get("phrases"))
+        self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
 
         accented: set[str] = set()
         folded: set[str] = set()
@@ -282,7 +275,6 @@ class Normalizer:
         self._stop_phrases = frozenset(phrases)
         self._max_stop = max((len(p) for p in phrases), default=1)
         self._stop_starts = frozenset(p[0] for p in phrases)
-        self._rewrite_starts = frozenset(k[0] for k in self._rewrites)
         self._token_cache: dict[str, tuple[str, str | None, bool]] = {}
 
         self._intents = _phrase_index(data.get("other_intents"))
@@ -342,7 +334,7 @@ class Normalizer:
         marked = sum(1 for _, t in raw if t[1] is not None)
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
-        rewritten = self._rewrite(toks)
+        rewritten = self._phrases.apply(self._abbreviations.apply(toks))
         a = self._drop_stopwords(rewritten)
         if self._intents:
             # Counted on the words as typed too: "văn phòng công chứng" is a private notary even though
@@ -364,31 +356,6 @@ class Normalizer:
             if i >= skip_to and _phrase_at(self._intents, toks, i):
                 found += 1
         return found
-
-    def _rewrite(self, toks: list[_Tok]) -> list[_Tok]:
-        out: list[_Tok] = []
-        i, n = 0, len(toks)
-        starts = self._rewrite_starts
-        while i < n:
-            if toks[i][0] not in starts:
-                out.append(toks[i])
-                i += 1
-                continue
-            for size in range(min(self._max_rewrite, n - i), 0, -1):
-                span = toks[i : i + size]
-                key = tuple(t[0] for t in span)
-                repl = self._rewrites.get(key)
-                if repl is not None and any(
-                    all(t[1] is None or _marks_fit(t[1], w) for t, w in zip(span, src, strict=True))
-                    for src in self._rewrite_src[key]
-                ):
-                    out.extend(repl)
-                    i += size
-                    break
-            else:
-                out.append(toks[i])
-                i += 1
-        return out
 
     def _negation_at(self, toks: list[_Tok], i: int) -> tuple[int, int]:
         """(words of the negation itself, how many words it covers) when toks[i] starts one, else (0, 0).
@@ -513,6 +480,49 @@ def _phrase_at(index: _PhraseIndex, toks: list[_Tok], i: int) -> int:
         ):
             best = len(phrase)
     return best
+
+
+class _Rewrites:
+    """Spans of words replaced by others (a section of synonyms.yaml), longest span first. A word the
+    citizen typed with marks must fit the marks the entry was written with ("sổ dỏ" is "sổ đỏ")."""
+
+    def __init__(self, raw: dict[Any, Any] | None) -> None:
+        self._table: dict[tuple[str, ...], tuple[_Tok, ...]] = {}
+        # The spellings each entry was written with ("đc" and "dc" both fold to "dc").
+        self._sources: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for src, dst in (raw or {}).items():
+            src_words = tuple(words(str(src)))
+            key = tuple(fold(w) for w in src_words)
+            if key:
+                self._table[key] = tuple(_plain_tokens(str(dst)))
+                self._sources.setdefault(key, []).append(src_words)
+        self._longest = max((len(k) for k in self._table), default=1)
+        self._starts = frozenset(k[0] for k in self._table)
+        self.single_words = frozenset(k[0] for k in self._table if len(k) == 1)
+
+    def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        i, n = 0, len(toks)
+        while i < n:
+            if toks[i][0] not in self._starts:
+                out.append(toks[i])
+                i += 1
+                continue
+            for size in range(min(self._longest, n - i), 0, -1):
+                span = toks[i : i + size]
+                key = tuple(t[0] for t in span)
+                repl = self._table.get(key)
+                if repl is not None and any(
+                    all(t[1] is None or _marks_fit(t[1], w) for t, w in zip(span, src, strict=True))
+                    for src in self._sources[key]
+                ):
+                    out.extend(repl)
+                    i += size
+                    break
+            else:
+                out.append(toks[i])
+                i += 1
+        return out
 
 
 class _WordSet:
