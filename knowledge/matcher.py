@@ -133,6 +133,8 @@ class Thresholds:
     # A phrase of another kind of question ("khám bệnh", "tuyển sinh") vetoes a procedure unless the
     # question names the procedure this plainly ("giấy xác nhận khuyết tật ... cần giấy khám bệnh ko").
     despite_other_intent: float = 85.0
+    evidence_lead: float = 30.0  # evidence this far ahead of every rival ...
+    rival_share: float = 0.1  # ... with at least this share is confident
     referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
 
 
@@ -141,11 +143,12 @@ class Weights:
     """Log-linear ranking: Σ weight × ln(feature) (+ contrast); fitted once by softmax regression on
     the question sets and rounded, so a clerk's new alias changes features, not weights."""
 
-    phrase: float = 2.0  # best phrasing's coverage
-    question: float = 1.2  # share of the question explained
-    bm25: float = 2.1  # BM25 relative to the best candidate
-    similarity: float = 0.7  # rapidfuzz similarity of the whole phrasing
-    contrast: float = 1.2  # question words that tell this official name from a similar one
+    phrase: float = 1.4  # best phrasing's coverage
+    question: float = 0.5  # share of the question explained
+    bm25: float = 0.9  # BM25 relative to the best candidate
+    similarity: float = 0.4  # rapidfuzz similarity of the whole phrasing
+    contrast: float = 0.7  # question words that tell this official name from a similar one
+    typical: float = 1.8  # how typical the question's words are of its phrasings
 
 
 @dataclass(slots=True)
@@ -221,6 +224,7 @@ class Matcher:
     GARBAGE_SHARE = 0.6
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
+    SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
     UNEXPLAINED_WORDS = 3  # unexplained words beyond this many typical words do not lower the evidence
 
     def __init__(
@@ -287,6 +291,17 @@ class Matcher:
             for t, w in weights.items():
                 postings[t].append((i, w))
         self._postings = dict(postings)
+        # How many of each document's phrasings use each term: "bố" in eight aliases of one procedure
+        # and one of another says which of the two a question with "bố" is more typically about.
+        self._phrase_counts: list[dict[str, int]] = []
+        for per_phrase in phrase_terms:
+            counts: dict[str, int] = defaultdict(int)
+            for terms in per_phrase:
+                for t in terms:
+                    counts[t] += 1
+            self._phrase_counts.append(dict(counts))
+        self._phrase_totals = [sum(c.values()) for c in self._phrase_counts]
+        self._vocab_size = max(len(df), 1)
         # Terms in more documents than this are too common to pick candidates by; they only add to the
         # score of candidates found through rarer terms (the "max-score" idea of search engines).
         self._walk_limit = max(self.MIN_WALK, n // 50)
@@ -590,6 +605,7 @@ class Matcher:
             phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = self._contrast(i, ids, qterms) / q_total
+            typical = self._typicality(i, known)
             rank = (
                 w.phrase * math.log(phrase_cov + _EPS)
                 + w.question * math.log(q_cov + _EPS)
@@ -598,7 +614,11 @@ class Matcher:
                 + w.contrast * contrast
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
-            out.append(_Scored(i, rank, evidence, 0.0, (phrase_cov, q_cov, sim, bm / bm_max, contrast)))
+            features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
+            out.append(_Scored(i, rank, evidence, 0.0, features))
+        top_typical = max(c.features[5] for c in out)
+        for c in out:
+            c.rank += w.typical * (c.features[5] - top_typical)
         out.sort(key=lambda c: (-c.rank, c.index))
         best = out[0].rank
         weights = [math.exp(c.rank - best) for c in out]
@@ -607,6 +627,17 @@ class Matcher:
             c.share = x / total
         ranking.candidates = out
         return ranking
+
+    def _typicality(self, i: int, known: list[str]) -> float:
+        """How typical the question's terms are of document i's phrasings: their log-probability among
+        the phrasings' terms (smoothed), averaged with idf weights so that "từ", "năm" or "làm",
+        said in every kind of question, do not outvote the words that name the matter."""
+        counts = self._phrase_counts[i]
+        denom = math.log(self._phrase_totals[i] + self.SMOOTHING * self._vocab_size)
+        idf = self._idf
+        weight = sum(idf[t] for t in known)
+        total = sum(idf[t] * math.log(counts.get(t, 0) + self.SMOOTHING) for t in known)
+        return total / weight - denom
 
     def _contrast(self, i: int, ids: list[int], qterms: dict[str, int]) -> float:
         """Against each candidate with a similar official name: idf of the question terms only this
@@ -687,9 +718,17 @@ class Matcher:
                 # A long story that names no procedure outright but keeps pointing at a few: asking
                 # beats "not understood".
                 return self._clarify(procs, evidence)
+            if any(c.evidence >= th.evidence for c in procs[:3]):
+                # The likeliest reading is vague, but the question does name a procedure plainly.
+                return self._clarify(procs, evidence)
             return Match("none", None, None, evidence, runners)
         runner_up = ranked[1].share if len(ranked) > 1 else 0.0
-        confident = best.share >= th.sure_share or (
+        # Far better evidenced than every serious rival: the question says this procedure's words
+        # outright, even if the rivals' phrasings share more of its context words.
+        rivals = [c.evidence for c in ranked[1:] if c.share >= th.rival_share]
+        lead = best.evidence - max(rivals, default=0.0)
+        outspoken = best.share >= th.rival_share and lead >= th.evidence_lead
+        confident = outspoken or best.share >= th.sure_share or (
             best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
         )
         if doc.referral is not None:

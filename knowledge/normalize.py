@@ -259,6 +259,7 @@ class Normalizer:
         self._abbreviations = _Rewrites(data.get("abbreviations"))
         self._phrases = _Rewrites(data.get("phrases"))
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
+        self._after_person = [_AfterPerson(entry) for entry in data.get("after_person") or ()]
 
         accented: set[str] = set()
         folded: set[str] = set()
@@ -298,6 +299,9 @@ class Normalizer:
         self._purpose_min = int(purpose.get("min_words_before", 3))
         self._purpose_span = int(purpose.get("span", 6))
         self._purpose_ends = _phrase_index(purpose.get("ends"))
+        whether: dict[str, Any] = data.get("whether") or {}
+        self._whether = _phrase_index(whether.get("starts"))
+        self._whether_min = int(whether.get("min_words_before", 3))
 
     def _token(self, word: str, known: Container[str]) -> tuple[str, str | None, bool]:
         """(folded, accented word or None, True when the word was typed plainly and left as is)."""
@@ -335,16 +339,18 @@ class Normalizer:
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
         rewritten = self._phrases.apply(self._abbreviations.apply(toks))
-        a = self._drop_stopwords(rewritten)
+        for rule in self._after_person:
+            rewritten = rule.apply(rewritten)
+        a, aside = self._drop_stopwords(rewritten)
         if self._intents:
-            # Counted on the words as typed too: "văn phòng công chứng" is a private notary even though
-            # the rewrite turns "công chứng" into the commune's "chứng thực".
-            found = max(self._count_intents(rewritten), self._count_intents(toks))
+            # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only
+            # what the paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
+            found = self._count_intents(rewritten, aside)
             if found:
                 a = Analysis(a.tokens, a.weak, a.accents, found)
         return a
 
-    def _count_intents(self, toks: list[_Tok]) -> int:
+    def _count_intents(self, toks: list[_Tok], aside: set[int]) -> int:
         """Phrases of another kind of question, outside the phrases that only look like one ("miễn
         học phí" is a reason to ask for a paper, "học phí" alone a question about a school)."""
         found = 0
@@ -353,7 +359,7 @@ class Normalizer:
             size = _phrase_at(self._intent_exceptions, toks, i)
             if size:
                 skip_to = max(skip_to, i + size)
-            if i >= skip_to and _phrase_at(self._intents, toks, i):
+            if i >= skip_to and i not in aside and _phrase_at(self._intents, toks, i):
                 found += 1
         return found
 
@@ -380,7 +386,9 @@ class Normalizer:
             return (1, self._neg_contrast_span)
         return (0, 0)
 
-    def _drop_stopwords(self, toks: list[_Tok]) -> Analysis:
+    def _drop_stopwords(self, toks: list[_Tok]) -> tuple[Analysis, set[int]]:
+        """The analysis, and the positions of toks inside a negation or a purpose clause."""
+        aside: set[int] = set()
         tokens: list[str] = []
         weak: list[bool] = []
         accents: list[str | None] = []
@@ -390,6 +398,7 @@ class Normalizer:
         neg_done = 0  # words negated so far in this scope
         purpose_left = 0  # words still to mark as a purpose
         clause_words = 0  # content words since the clause began
+        words_so_far = 0  # content words since the question began
         while i < n:
             if not toks[i][0]:  # end of a clause
                 neg_left = purpose_left = clause_words = 0
@@ -413,6 +422,13 @@ class Normalizer:
                 purpose_left = self._purpose_span
                 i += 1
                 continue
+            if words_so_far >= self._whether_min and not neg_left:
+                size = _phrase_at(self._whether, toks, i)
+                if size:
+                    # "... có cần giấy xác nhận độc thân không": a detail, not the request.
+                    purpose_left = self._purpose_span
+                    i += size
+                    continue
             if neg_left and (self._neg_ends.has(toks[i]) or (neg_done and self._neg_ends_later.has(toks[i]))):
                 neg_left = 0
             if toks[i][0] in starts:
@@ -434,6 +450,8 @@ class Normalizer:
                     is_weak = True
                 elif accented in self._stop_accented:
                     continue
+            if neg_left or purpose_left:
+                aside.add(i - 1)
             if neg_left:
                 # A possible stopword inside the scope ("di" in "khong de lai di chuc") is marked too,
                 # so the negated pairs are the same as in the aliases, but it does not use up the span.
@@ -447,10 +465,11 @@ class Normalizer:
                     purpose_left -= 1
             if not is_weak:
                 clause_words += 1
+                words_so_far += 1
             tokens.append(folded)
             weak.append(is_weak)
             accents.append(accent_key(accented) if accented is not None else None)
-        return Analysis(tuple(tokens), tuple(weak), tuple(accents))
+        return Analysis(tuple(tokens), tuple(weak), tuple(accents)), aside
 
 
 _BREAK: Any = ("", None, False)
@@ -523,6 +542,39 @@ class _Rewrites:
                 out.append(toks[i])
                 i += 1
         return out
+
+
+class _AfterPerson:
+    """A word that means something else right after a person ("bố mới mất" is "bố mới qua đời")."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self._word = _WordSet([entry["word"]])
+        self._means = tuple(_plain_tokens(str(entry["means"])))
+        self._persons = _phrase_index(entry.get("after"))
+        self._between = _WordSet(entry.get("between"))
+        self._not_before = _WordSet(entry.get("not_before"))
+
+    def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        out: list[_Tok] = []
+        for i, tok in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            if nxt is not None and nxt[0] and self._not_before.has(nxt):
+                out.append(tok)
+            elif tok[0] and self._word.has(tok) and self._after_person(toks, i):
+                out.extend(self._means)
+            else:
+                out.append(tok)
+        return out
+
+    def _after_person(self, toks: list[_Tok], i: int) -> bool:
+        end = i
+        for _ in range(2):
+            if end > 0 and toks[end - 1][0] and self._between.has(toks[end - 1]):
+                end -= 1
+        for start in range(max(0, end - 2), end):
+            if _phrase_at(self._persons, toks, start) == end - start:
+                return True
+        return False
 
 
 class _WordSet:
