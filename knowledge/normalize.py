@@ -170,6 +170,8 @@ def repair_typing(word: str) -> str | None:
     """
     if not word or is_syllable(word):
         return None
+    if word.endswith("g") and not word.endswith(("ng", "gh")) and is_syllable(word[:-1] + "ng"):
+        return word[:-1] + "ng"  # "chứg", "đồg": the n of -ng skipped in a hurry
     if any(c.isdigit() for c in word):
         if not _VNI_RE.match(word):
             return None
