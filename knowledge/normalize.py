@@ -304,6 +304,14 @@ class Normalizer:
         whether: dict[str, Any] = data.get("whether") or {}
         self._whether = _phrase_index(whether.get("starts"))
         self._whether_min = int(whether.get("min_words_before", 3))
+        # Folded words at which _drop_stopwords has more to do than drop or keep the word.
+        self._triggers = frozenset(
+            set(self._neg_words.folded)
+            | set(self._neg_contrast_also.folded)
+            | set(self._purpose_words.folded)
+            | set(self._whether)
+            | self._stop_starts
+        )
 
     def _token(self, word: str, known: Container[str]) -> tuple[str, str | None, bool]:
         """(folded, accented word or None, True when the word was typed plainly and left as is)."""
@@ -357,11 +365,13 @@ class Normalizer:
         học phí" is a reason to ask for a paper, "học phí" alone a question about a school)."""
         found = 0
         skip_to = 0
-        for i in range(len(toks)):
-            size = _phrase_at(self._intent_exceptions, toks, i)
-            if size:
-                skip_to = max(skip_to, i + size)
-            if i >= skip_to and i not in aside and _phrase_at(self._intents, toks, i):
+        intents, exceptions = self._intents, self._intent_exceptions
+        for i, tok in enumerate(toks):
+            if tok[0] in exceptions:
+                size = _phrase_at(exceptions, toks, i)
+                if size:
+                    skip_to = max(skip_to, i + size)
+            if tok[0] in intents and i >= skip_to and i not in aside and _phrase_at(intents, toks, i):
                 found += 1
         return found
 
@@ -401,10 +411,25 @@ class Normalizer:
         purpose_left = 0  # words still to mark as a purpose
         clause_words = 0  # content words since the clause began
         words_so_far = 0  # content words since the question began
+        triggers = self._triggers
         while i < n:
             if not toks[i][0]:  # end of a clause
                 neg_left = purpose_left = clause_words = 0
                 i += 1
+                continue
+            if not (neg_left or purpose_left) and toks[i][0] not in triggers:
+                # The common case: a word that starts no negation, purpose, "có cần" or stop phrase.
+                folded, accented = toks[i]
+                i += 1
+                is_weak = folded in self._stop_folded and accented is None
+                if not is_weak and folded in self._stop_folded and accented in self._stop_accented:
+                    continue
+                if not is_weak:
+                    clause_words += 1
+                    words_so_far += 1
+                tokens.append(folded)
+                weak.append(is_weak)
+                accents.append(accent_key(accented) if accented is not None else None)
                 continue
             size, span = self._negation_at(toks, i)
             if size:
@@ -557,6 +582,8 @@ class _AfterPerson:
         self._not_before = _WordSet(entry.get("not_before"))
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        if not any(self._word.has(t) for t in toks):
+            return toks
         out: list[_Tok] = []
         for i, tok in enumerate(toks):
             nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -590,6 +617,7 @@ class _WordSet:
             for w in words(str(item)):
                 forms.setdefault(fold(w), set()).add(accent_key(w))
         self._forms = forms
+        self.folded = frozenset(forms)
 
     def has(self, tok: tuple[str, str | None] | tuple[str, str | None, bool]) -> bool:
         folded, accented = tok[0], tok[1]
