@@ -225,6 +225,7 @@ class Matcher:
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
+    SIMILAR_TO = 10  # the whole-phrase similarity looks at this many best covered phrasings
     UNEXPLAINED_WORDS = 3  # unexplained words beyond this many typical words do not lower the evidence
 
     def __init__(
@@ -293,15 +294,18 @@ class Matcher:
         self._postings = dict(postings)
         # How many of each document's phrasings use each term: "bố" in eight aliases of one procedure
         # and one of another says which of the two a question with "bố" is more typically about.
-        self._phrase_counts: list[dict[str, int]] = []
+        # Stored as smoothed log-probabilities, with the one of an unseen term.
+        self._typical: list[dict[str, float]] = []
+        self._untypical: list[float] = []
+        smoothing, vocab = self.SMOOTHING, max(len(df), 1)
         for per_phrase in phrase_terms:
             counts: dict[str, int] = defaultdict(int)
             for terms in per_phrase:
                 for t in terms:
                     counts[t] += 1
-            self._phrase_counts.append(dict(counts))
-        self._phrase_totals = [sum(c.values()) for c in self._phrase_counts]
-        self._vocab_size = max(len(df), 1)
+            log_total = math.log(sum(counts.values()) + smoothing * vocab)
+            self._typical.append({t: math.log(c + smoothing) - log_total for t, c in counts.items()})
+            self._untypical.append(math.log(smoothing) - log_total)
         # Terms in more documents than this are too common to pick candidates by; they only add to the
         # score of candidates found through rarer terms (the "max-score" idea of search engines).
         self._walk_limit = max(self.MIN_WALK, n // 50)
@@ -358,6 +362,7 @@ class Matcher:
                 for j in range(len(w)):
                     self._deletes[w[:j] + w[j + 1 :]].append(w)
         self._typo_cache: dict[str, str | None] = {}
+        self._words: dict[str, tuple[str, str | None, bool]] = {}  # the normaliser's repairs, per word
         self._diff_cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]] | None] = {}
         self._compat_cache: dict[tuple[str, str], bool] = {}
         oov_idfs = sorted(self._idf[t] for t in self._unigrams) or [1.0]
@@ -459,7 +464,7 @@ class Matcher:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, and
         how many words were looked at. With `purpose_is_request`, words the normaliser took for a
         purpose clause are read as the request itself."""
-        a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams)
+        a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
             tokens = [t[1:] if t[0] == PURPOSE else t for t in tokens]
@@ -537,7 +542,8 @@ class Matcher:
                 common.remove(rarest)
             pool = heapq.nlargest(self.POOL, acc.items(), key=_by_score)
             weights = self._doc_weight
-            scored = [(i, s + sum(weights[i].get(t, 0.0) for t in common)) for i, s in pool]
+            zeros = [0.0] * len(common)
+            scored = [(i, s + sum(map(weights[i].get, common, zeros))) for i, s in pool]
         else:
             scored = list(acc.items())
         return heapq.nlargest(self.RERANK, scored, key=_by_score)
@@ -557,13 +563,16 @@ class Matcher:
                 for k in hits:
                     covered[k] += w
         phrases = doc.phrases
-        phrase_cov = max((phrases[k].weight * c / phrases[k].total for k, c in covered.items()), default=0.0)
+        by_coverage = sorted(
+            [(phrases[k].weight * c / phrases[k].total, k) for k, c in covered.items()], reverse=True
+        )[: self.SIMILAR_TO]
+        phrase_cov = by_coverage[0][0] if by_coverage else 0.0
         terms = doc.terms
-        matched = sum(w for t, w in uni.items() if t in terms)
+        matched = sum(uni[t] for t in uni.keys() & terms)
         q_cov = matched / u_total if u_total else 0.0
         sim = 0.0
-        # Only phrasings sharing a term with the question can be similar to it as a whole.
-        texts = [t for t in (phrases[k].text for k in covered) if t]
+        # Only the phrasings best covered by the question's terms can be similar to it as a whole.
+        texts = [t for t in (phrases[k].text for _, k in by_coverage) if t]
         if qtext and texts:
             best = process.extractOne(qtext, texts, scorer=fuzz.ratio)
             sim = best[1] if best else 0.0
@@ -595,6 +604,8 @@ class Matcher:
         qtext = a.text
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
+        known_idf = sum(self._idf[t] for t in known)
+        idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
         # For the evidence, what the question says beyond a few words is narrative: a long story is not
         # less about a procedure than a short question ("normalise by content, not by length").
@@ -605,7 +616,7 @@ class Matcher:
             phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = self._contrast(i, ids, qterms) / q_total
-            typical = self._typicality(i, known)
+            typical = self._typicality(i, idf_shares)
             rank = (
                 w.phrase * math.log(phrase_cov + _EPS)
                 + w.question * math.log(q_cov + _EPS)
@@ -628,16 +639,13 @@ class Matcher:
         ranking.candidates = out
         return ranking
 
-    def _typicality(self, i: int, known: list[str]) -> float:
+    def _typicality(self, i: int, known: list[tuple[str, float]]) -> float:
         """How typical the question's terms are of document i's phrasings: their log-probability among
-        the phrasings' terms (smoothed), averaged with idf weights so that "từ", "năm" or "làm",
-        said in every kind of question, do not outvote the words that name the matter."""
-        counts = self._phrase_counts[i]
-        denom = math.log(self._phrase_totals[i] + self.SMOOTHING * self._vocab_size)
-        idf = self._idf
-        weight = sum(idf[t] for t in known)
-        total = sum(idf[t] * math.log(counts.get(t, 0) + self.SMOOTHING) for t in known)
-        return total / weight - denom
+        the phrasings' terms (smoothed), averaged with idf weights (`known` holds term and its share
+        of the question's idf) so that "từ", "năm" or "làm", said in every kind of question, do not
+        outvote the words that name the matter."""
+        typical, unseen = self._typical[i], self._untypical[i]
+        return sum(w * typical.get(t, unseen) for t, w in known)
 
     def _contrast(self, i: int, ids: list[int], qterms: dict[str, int]) -> float:
         """Against each candidate with a similar official name: idf of the question terms only this

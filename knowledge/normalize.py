@@ -325,21 +325,28 @@ class Normalizer:
             return (fold_iy(repaired), None, False)
         return (folded, accented, accented is None)
 
-    def analyze(self, text: str, known: Container[str] = frozenset(), spelled: bool = False) -> Analysis:
+    def analyze(
+        self,
+        text: str,
+        known: Container[str] = frozenset(),
+        spelled: bool = False,
+        cache: dict[str, tuple[str, str | None, bool]] | None = None,
+    ) -> Analysis:
         """Normalise text; words in `known` (the matcher's vocabulary) are never "repaired". `spelled`
         says the text was written with full diacritics (knowledge-base text): every bare word is meant
-        as it stands ("ma chay" is not "mà chay")."""
-        use_cache = not known
-        cache = self._token_cache
+        as it stands ("ma chay" is not "mà chay"). `cache` keeps word repairs made against this
+        `known` (the caller's, since they depend on it)."""
+        if cache is None and not known:
+            cache = self._token_cache
         raw: list[tuple[str, tuple[str, str | None, bool]]] = []
         for w in words_and_breaks(text):
             if not w:
                 raw.append((w, _BREAK))
                 continue
-            tok = cache.get(w) if use_cache else None
+            tok = cache.get(w) if cache is not None else None
             if tok is None:
                 tok = self._token(w, known)
-                if use_cache and len(cache) < 50_000:
+                if cache is not None and len(cache) < 50_000:
                     cache[w] = tok
             raw.append((w, tok))
         # Someone who types diacritics on most words means a bare word literally ("chứng minh" is not
