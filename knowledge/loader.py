@@ -41,7 +41,7 @@ PROCEDURE_KEYS = frozenset(
         "code", "name", "field", "level", "audience", "status", "amended_on", "replaced_by",
         "status_note", "effective_date", "aliases", "keywords", "documents", "steps", "submission",
         "processing_time", "fees", "result", "conditions", "deciding_body", "legal_basis", "source",
-        "checked_on", "uncertain",
+        "checked_on", "uncertain", "requires_one_of",
     }
 )
 DOCUMENT_KEYS = frozenset({"name", "originals", "copies", "form", "note"})
@@ -290,6 +290,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
     keywords = f.text_list(data, "keywords", "keywords")
     if not aliases and not keywords and "aliases" not in data and "keywords" not in data:
         f.warn("aliases", "no aliases or keywords: citizens will only find it by its official name")
+    requires_one_of = f.text_list(data, "requires_one_of", "requires_one_of")
 
     documents: list[Document] = []
     docs_raw = data.get("documents")
@@ -419,6 +420,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
         status=status,
         aliases=aliases,
         keywords=keywords,
+        requires_one_of=requires_one_of,
         documents=tuple(documents),
         steps=steps,
         channels=channels,

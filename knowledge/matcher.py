@@ -135,6 +135,9 @@ class Thresholds:
     despite_other_intent: float = 85.0
     evidence_lead: float = 30.0  # evidence this far ahead of every rival ...
     rival_share: float = 0.1  # ... with at least this share is confident
+    outright_lead: float = 15.0  # ... or this far ahead when a phrasing covers this much of it ...
+    outright_phrase: float = 0.85
+    outright_question: float = 0.95  # ... and it explains this much of the question
     referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
 
 
@@ -149,6 +152,7 @@ class Weights:
     similarity: float = 0.4  # rapidfuzz similarity of the whole phrasing
     contrast: float = 0.7  # question words that tell this official name from a similar one
     typical: float = 1.8  # how typical the question's words are of its phrasings
+    unmarked: float = 3.0  # taken off when the question says none of `requires_one_of`
 
 
 @dataclass(slots=True)
@@ -187,6 +191,8 @@ class _Doc:
     terms: frozenset[str]
     name_terms: frozenset[str]
     name_words: frozenset[str]  # the official name's words (no pairs): what tells two names apart
+    # The procedure's `requires_one_of`, each as its words: a question needs all words of one of them.
+    marks: tuple[frozenset[str], ...]
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     postings: dict[str, list[int]]
 
@@ -339,6 +345,7 @@ class Matcher:
                     frozenset(tf),
                     frozenset(name_terms),
                     frozenset(t for t in name_terms if " " not in t),
+                    self._marks_of(proc),
                     _phrase_postings(built),
                 )
             )
@@ -368,6 +375,12 @@ class Matcher:
         oov_idfs = sorted(self._idf[t] for t in self._unigrams) or [1.0]
         # An unknown word is worth a typical word: it says the question is about something else too.
         self._oov_weight = oov_idfs[len(oov_idfs) // 2]
+
+    def _marks_of(self, proc: Procedure | None) -> tuple[frozenset[str], ...]:
+        if proc is None:
+            return ()
+        marks = (frozenset(self.normalizer.analyze(m, spelled=True).tokens) for m in proc.requires_one_of)
+        return tuple(m for m in marks if m)
 
     def _phrases(
         self, name: str, aliases: Iterable[str], keywords: Iterable[str]
@@ -604,6 +617,7 @@ class Matcher:
         qtext = a.text
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
+        said = frozenset(a.tokens)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -625,6 +639,10 @@ class Matcher:
                 + w.contrast * contrast
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
+            doc_marks = self._docs[i].marks
+            if doc_marks and not any(m <= said for m in doc_marks):
+                # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn".
+                rank -= w.unmarked
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
             out.append(_Scored(i, rank, evidence, 0.0, features))
         top_typical = max(c.features[5] for c in out)
@@ -735,7 +753,11 @@ class Matcher:
         # outright, even if the rivals' phrasings share more of its context words.
         rivals = [c.evidence for c in ranked[1:] if c.share >= th.rival_share]
         lead = best.evidence - max(rivals, default=0.0)
-        outspoken = best.share >= th.rival_share and lead >= th.evidence_lead
+        # Every word of the question belongs to one of its phrasings ("làm giấy khai sinh"): a smaller
+        # lead is enough.
+        said_outright = best.features[0] >= th.outright_phrase and best.features[1] >= th.outright_question
+        needed = th.outright_lead if said_outright else th.evidence_lead
+        outspoken = best.share >= th.rival_share and lead >= needed
         confident = outspoken or best.share >= th.sure_share or (
             best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
         )

@@ -92,6 +92,9 @@ class Procedure:
     source: str | None
     checked_on: dt.date
     uncertain: tuple[str, ...] = ()
+    # A question about this procedure always says one of these (what tells it from a plainer sibling:
+    # "lại", "mất", "cháy" for a re-registration); without one, the plainer sibling is meant.
+    requires_one_of: tuple[str, ...] = ()
     amended_on: dt.date | None = None
     replaced_by: str | None = None
     effective_date: dt.date | None = None

@@ -298,6 +298,7 @@ class Normalizer:
         purpose: dict[str, Any] = data.get("purpose") or {}
         self._purpose_words = _WordSet(purpose.get("words"))
         self._purpose_not = _WordSet(purpose.get("not_before"))
+        self._purpose_bare_before = _WordSet(purpose.get("bare_before"))
         self._purpose_min = int(purpose.get("min_words_before", 3))
         self._purpose_span = int(purpose.get("span", 6))
         self._purpose_ends = _phrase_index(purpose.get("ends"))
@@ -448,7 +449,7 @@ class Normalizer:
             if (
                 clause_words >= self._purpose_min
                 and self._purpose_words.has(toks[i])
-                and toks[i][1] is not None
+                and (toks[i][1] is not None or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])))
                 and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
             ):
                 # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
