@@ -299,6 +299,7 @@ class Normalizer:
         self._purpose_words = _WordSet(purpose.get("words"))
         self._purpose_not = _WordSet(purpose.get("not_before"))
         self._purpose_bare_before = _WordSet(purpose.get("bare_before"))
+        self._purpose_not_after = _phrase_index(purpose.get("not_after"))
         self._purpose_min = int(purpose.get("min_words_before", 3))
         self._purpose_span = int(purpose.get("span", 6))
         self._purpose_ends = _phrase_index(purpose.get("ends"))
@@ -419,6 +420,7 @@ class Normalizer:
         purpose_left = 0  # words still to mark as a purpose
         clause_words = 0  # content words since the clause began
         words_so_far = 0  # content words since the question began
+        purpose_started = 0  # where the current purpose clause's words begin
         triggers = self._triggers
         while i < n:
             if not toks[i][0]:  # end of a clause
@@ -444,18 +446,21 @@ class Normalizer:
                 neg_left, neg_done = span, 0
                 i += size
                 continue
-            if purpose_left and _phrase_at(self._purpose_ends, toks, i):
+            if purpose_left and purpose_started < i and _phrase_at(self._purpose_ends, toks, i):
+                # Not at its first word: "để có thẻ bảo hiểm" is a purpose, "có" ends one later on.
                 purpose_left = 0
             if (
                 clause_words >= self._purpose_min
                 and self._purpose_words.has(toks[i])
                 and (toks[i][1] is not None or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])))
                 and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
+                and not _phrase_before(self._purpose_not_after, toks, i)
             ):
                 # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
                 # the procedure asked about. Only after a clause that already says something.
                 purpose_left = self._purpose_span
                 i += 1
+                purpose_started = i
                 continue
             if words_so_far >= self._whether_min and not neg_left:
                 size = _phrase_at(self._whether, toks, i)
@@ -463,6 +468,7 @@ class Normalizer:
                     # "... có cần giấy xác nhận độc thân không": a detail, not the request.
                     purpose_left = self._purpose_span
                     i += size
+                    purpose_started = i
                     continue
             if neg_left and (self._neg_ends.has(toks[i]) or (neg_done and self._neg_ends_later.has(toks[i]))):
                 neg_left = 0
@@ -521,6 +527,11 @@ def _phrase_index(raw: Iterable[Any] | None) -> _PhraseIndex:
             phrase = tuple((fold(w), frozenset({accent_key(w)})) for w in ws)
             index.setdefault(phrase[0][0], []).append(phrase)
     return index
+
+
+def _phrase_before(index: _PhraseIndex, toks: list[_Tok], i: int, longest: int = 3) -> bool:
+    """Does a phrase of `index` end right before toks[i]?"""
+    return any(_phrase_at(index, toks, i - size) == size for size in range(1, min(longest, i) + 1))
 
 
 def _phrase_at(index: _PhraseIndex, toks: list[_Tok], i: int) -> int:
