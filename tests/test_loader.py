@@ -145,3 +145,14 @@ def test_future_check_date_is_a_warning(tmp_path: Path) -> None:
     _write(tmp_path, "2.000815", good.replace("checked_on: 2026-11-27", "checked_on: 2996-11-27"))
     _kb, warnings = load_with_warnings(tmp_path)
     assert "procedures/2.000815.yaml: checked_on: 2996-11-27 is in the future; is the year right?" in warnings
+
+
+def test_requires_one_of_is_a_list_of_texts(tmp_path: Path) -> None:
+    good = (FIXTURES / "kb_small" / "procedures" / "1.001193.yaml").read_text(encoding="utf-8")
+    _write(tmp_path, "1.001193", good + 'requires_one_of: "mất"\n')
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(tmp_path)
+    expected = "requires_one_of: must be a list of texts (put each item on its own '- ' line)"
+    assert f"procedures/1.001193.yaml: {expected}" in info.value.errors
+    _write(tmp_path, "1.001193", good + 'requires_one_of:\n  - "mất"\n  - "lại"\n')
+    assert load_knowledge_base(tmp_path).procedures["1.001193"].requires_one_of == ("mất", "lại")

@@ -242,3 +242,51 @@ def test_close_siblings_are_asked_about_not_guessed(real: Matcher) -> None:
         assert m.procedure is not None and m.procedure.code == "1.001022"
     else:
         assert "1.001022" in {c.code for c in m.candidates}
+
+
+def _code(m: object) -> str | None:
+    procedure = getattr(m, "procedure", None)
+    return procedure.code if procedure is not None else None
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("làm giấy khai sinh", "1.001193"),
+        ("lam giay ket hon", "1.000894"),
+        ("lam giay chung tu cho ong noi can nhung gi", "1.000656"),
+    ],
+)
+def test_the_plain_procedure_is_meant_unless_the_sign_of_a_sibling_is_said(
+    real: Matcher, question: str, code: str
+) -> None:
+    # "Đăng ký lại ..." requires a lost or spoilt paper; without one the first registration is meant.
+    m = real.match(question)
+    assert m.kind == "procedure" and _code(m) == code, m
+
+
+def test_a_sign_of_the_marked_sibling_is_heard(real: Matcher) -> None:
+    m = real.match("mất giấy kết hôn, xã cũng không còn sổ gốc, đăng ký lại thế nào")
+    assert m.kind == "procedure" and _code(m) == "1.004746", m
+
+
+def test_hoi_and_nga_are_forgiven(real: Matcher) -> None:
+    # "tữ" for "tử", "củ" for "cũ": many regions say the two tones alike.
+    assert _code(real.match("khai tữ cho bà nội cần giấy gì")) == "1.000656"
+
+
+def test_a_purpose_clause_can_be_the_request(real: Matcher) -> None:
+    m = real.match("Nhà tôi định phá căn nhà cấp bốn cũ để xây nhà hai tầng, có phải xin phép không?")
+    assert m.kind in ("procedure", "clarify")
+    assert "1.013225" in {c.code for c in m.candidates}
+
+
+def test_a_far_better_explained_referral_wins(real: Matcher) -> None:
+    m = real.match("Làm hộ chiếu lần đầu ở đâu, mất bao lâu?")
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == "ho-chieu"
+
+
+def test_a_plainly_named_procedure_outweighs_a_side_remark(real: Matcher) -> None:
+    # "khám bệnh" is usually a health question; here it is a paper for the procedure named outright.
+    m = real.match("con e bị down, lm giấy xác nhận khuyết tật cần giấy khám bệnh ko")
+    assert m.kind == "procedure" and _code(m) == "1.001699", m

@@ -264,3 +264,79 @@ def test_knowledge_base_text_is_taken_as_spelled(norm: Normalizer) -> None:
     # Written by a clerk without marks on purpose: "ma" is not the stopword "mà".
     assert norm.analyze("ma chay", spelled=True).content == ("ma", "chay")
     assert norm.analyze("ma chay").content == ("chay",)
+
+
+def tokens_of(norm: Normalizer, text: str) -> list[str]:
+    return list(norm.analyze(text).tokens)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["bố tôi mới mất", "bo moi mat", "mẹ vừa mất hôm qua", "cụ nhà mình mất, cần giấy chứng tử"],
+)
+def test_mat_after_a_person_is_a_death(norm: Normalizer, text: str) -> None:
+    t = tokens_of(norm, text)
+    assert "qua" in t and "doi" in t
+    assert "mat" not in t
+
+
+@pytest.mark.parametrize(
+    "text", ["mất giấy khai sinh", "ông bị mất giấy", "mẹ tôi mất giấy khai sinh", "làm mất sổ đỏ"]
+)
+def test_mat_of_a_paper_is_a_loss(norm: Normalizer, text: str) -> None:
+    t = tokens_of(norm, text)
+    assert "mat" in t and "doi" not in t
+
+
+def test_abbreviations_are_spelt_out_before_the_phrases(norm: Normalizer) -> None:
+    # "ng lào" is "người lào", and "người lào" is a foreigner.
+    assert "nuoc" in content(norm, "ck e ng lào, lm gks cho bé")
+
+
+def test_regional_words(norm: Normalizer) -> None:
+    assert content(norm, "tui muốn mần giấy khai sinh") == content(norm, "tôi muốn làm giấy khai sinh")
+    assert content(norm, "giấy chủ quyền") == content(norm, "sổ đỏ")
+
+
+def test_n_of_ng_left_out_is_repaired() -> None:
+    assert repair_typing("chug") == "chung"
+    assert repair_typing("dog") == "dong"
+    assert repair_typing("tang") is None  # a real syllable stays
+
+
+def test_whether_clause_is_a_detail(norm: Normalizer) -> None:
+    # After the request, "có cần X không" asks about a detail of it ...
+    t = tokens_of(norm, "đăng ký kết hôn có cần giấy xác nhận độc thân không")
+    assert t[:4] == ["dang", "ki", "ket", "hon"]
+    assert all(x.startswith("~") for x in t[4:] if x not in ("trang", "hon", "nhan"))
+    # ... asked on its own, it is the request.
+    assert not any(x.startswith("~") for x in tokens_of(norm, "có cần giấy độc thân không"))
+
+
+def test_purpose_after_a_question_is_the_request(norm: Normalizer) -> None:
+    t = tokens_of(norm, "mẹ em có giấy khuyết tật rồi thì làm sao để được hưởng tiền hàng tháng")
+    assert "tro" in t and "cap" in t  # "tiền hàng tháng" is the monthly allowance
+    assert not any(x.startswith("~") for x in t)
+    # A purpose may begin with "có".
+    assert tokens_of(norm, "muốn được xét hộ nghèo để có thẻ bảo hiểm y tế")[3:5] == ["~the", "~bao"]
+
+
+def test_an_unwanted_or_purpose_intent_does_not_count(norm: Normalizer) -> None:
+    unwanted = "hợp đồng mua bán chứng thực ở xã chứ không ra văn phòng công chứng"
+    assert norm.analyze(unwanted).other_intents == 0
+    assert norm.analyze("phí công chứng tại văn phòng công chứng tư nhân").other_intents > 0
+    assert norm.analyze("chứng thực chữ ký trong đơn xin học bổng").other_intents == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "người già nên ăn gì cho khỏe xương",
+        "mua bìa đựng sổ đỏ loại nào không bị ẩm mốc",
+        "viết giúp bài phát biểu đám cưới",
+        "giấy chứng tử tiếng anh là gì",
+        "tỷ số trận việt nam thái lan",
+    ],
+)
+def test_advice_shopping_and_writing_requests_are_other_intents(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).other_intents > 0
