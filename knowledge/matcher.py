@@ -136,17 +136,17 @@ class Thresholds:
     vague_evidence: float = 25.0  # ... except a short question made only of words we know ("trợ cấp"),
     vague_coverage: float = 0.9  # which gets a choice instead (never a direct answer)
     sure_share: float = 0.55  # the best is confident at this share ...
-    lead_share: float = 0.45  # ... or at this share when it is also
+    lead_share: float = 0.35  # ... or at this share when it is also
     lead_ratio: float = 1.5  # ... this many times as likely as the runner-up
     evidence_lag: float = 30.0  # never direct when another candidate has this much more evidence ...
-    sibling_lag: float = 10.0  # ... or a procedure with a similar official name this much more
+    sibling_lag: float = 20.0  # ... or a procedure with a similar official name this much more
     story_words: int = 10  # a question this long (content words) that falls short of `evidence` ...
     story_evidence: float = 25.0  # ... but has this much gets a choice, not "not understood"
     clarify_min_share: float = 0.04  # never offer a candidate less likely than this
     # A phrase of another kind of question ("khám bệnh", "tuyển sinh") vetoes a procedure unless the
     # question names the procedure this plainly ("giấy xác nhận khuyết tật ... cần giấy khám bệnh ko").
     despite_other_intent: float = 85.0
-    evidence_lead: float = 30.0  # evidence this far ahead of every rival ...
+    evidence_lead: float = 20.0  # evidence this far ahead of every rival ...
     rival_share: float = 0.1  # ... with at least this share is confident
     outright_lead: float = 15.0  # ... or this far ahead when a phrasing covers this much of it ...
     outright_phrase: float = 0.85
