@@ -151,6 +151,7 @@ class Thresholds:
     outright_lead: float = 15.0  # ... or this far ahead when a phrasing covers this much of it ...
     outright_phrase: float = 0.85
     outright_question: float = 0.95  # ... and it explains this much of the question
+    procedure_lead: float = 10.0  # ... but a procedure this much better evidenced is offered instead
     referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
 
 
@@ -776,6 +777,10 @@ class Matcher:
         )
         if doc.referral is not None:
             best_procedure = max((c.evidence for c in procs), default=0.0)
+            if best_procedure >= best.evidence + th.procedure_lead and not other_intent:
+                # "thường trú ở tỉnh khác thì đăng ký kết hôn ở đâu": the other agency's word is context,
+                # the commune procedure is named outright.
+                return self._clarify(procs, evidence)
             if confident or other_intent or best.evidence >= best_procedure + th.referral_lead:
                 return Match("referral", None, doc.referral, evidence, runners)
             # A commune procedure is nearly as likely: let the citizen choose among those.

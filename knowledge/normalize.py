@@ -616,7 +616,7 @@ class _AfterPerson:
 
     def _after_person(self, toks: list[_Tok], i: int) -> bool:
         end = i
-        for _ in range(2):
+        for _ in range(3):
             if end > 0 and toks[end - 1][0] and self._between.has(toks[end - 1]):
                 end -= 1
         for start in range(max(0, end - 2), end):
