@@ -306,6 +306,7 @@ class Normalizer:
         whether: dict[str, Any] = data.get("whether") or {}
         self._whether = _phrase_index(whether.get("starts"))
         self._whether_min = int(whether.get("min_words_before", 3))
+        self._whether_not = _WordSet(whether.get("not_before"))
         # Folded words at which _drop_stopwords has more to do than drop or keep the word.
         self._triggers = frozenset(
             set(self._neg_words.folded)
@@ -464,7 +465,7 @@ class Normalizer:
                 continue
             if words_so_far >= self._whether_min and not neg_left:
                 size = _phrase_at(self._whether, toks, i)
-                if size:
+                if size and not (i + size < n and self._whether_not.has(toks[i + size])):
                     # "... có cần giấy xác nhận độc thân không": a detail, not the request.
                     purpose_left = self._purpose_span
                     i += size
