@@ -290,7 +290,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
     keywords = f.text_list(data, "keywords", "keywords")
     if not aliases and not keywords and "aliases" not in data and "keywords" not in data:
         f.warn("aliases", "no aliases or keywords: citizens will only find it by its official name")
-    requires_one_of = f.text_list(data, "requires_one_of", "requires_one_of")
+    requires_one_of = _word_groups(f, data)
 
     documents: list[Document] = []
     docs_raw = data.get("documents")
@@ -547,6 +547,23 @@ def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[st
     if errors:
         raise KnowledgeBaseError(errors)
     return KnowledgeBase(procedures=procedures, referrals=referrals), warnings
+
+
+def _word_groups(f: _File, data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """`requires_one_of`: a list of words (one group), or a list of such lists (one word of each)."""
+    raw = data.get("requires_one_of")
+    if raw is None:
+        return ()
+    if isinstance(raw, list) and raw and all(isinstance(item, list) for item in raw):
+        groups = []
+        for i, _group in enumerate(raw):
+            group = f.text_list({"g": raw[i]}, "g", f"requires_one_of[{i}]")
+            if not group:
+                f.error(f"requires_one_of[{i}]", "must not be empty")
+            groups.append(group)
+        return tuple(groups)
+    group = f.text_list(data, "requires_one_of", "requires_one_of")
+    return (group,) if group else ()
 
 
 def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:

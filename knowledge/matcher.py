@@ -205,8 +205,9 @@ class _Doc:
     terms: frozenset[str]
     name_terms: frozenset[str]
     name_words: frozenset[str]  # the official name's words (no pairs): what tells two names apart
-    # The procedure's `requires_one_of`, each as its words: a question needs all words of one of them.
-    marks: tuple[frozenset[str], ...]
+    # The procedure's `requires_one_of`: groups of entries, each entry as its words. A question must
+    # say all words of one entry in every group.
+    marks: tuple[tuple[frozenset[str], ...], ...]
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     postings: dict[str, list[int]]
 
@@ -390,11 +391,14 @@ class Matcher:
         # An unknown word is worth a typical word: it says the question is about something else too.
         self._oov_weight = oov_idfs[len(oov_idfs) // 2]
 
-    def _marks_of(self, proc: Procedure | None) -> tuple[frozenset[str], ...]:
+    def _marks_of(self, proc: Procedure | None) -> tuple[tuple[frozenset[str], ...], ...]:
         if proc is None:
             return ()
-        marks = (frozenset(self.normalizer.analyze(m, spelled=True).tokens) for m in proc.requires_one_of)
-        return tuple(m for m in marks if m)
+        groups = []
+        for group in proc.requires_one_of:
+            entries = (frozenset(self.normalizer.analyze(m, spelled=True).tokens) for m in group)
+            groups.append(tuple(e for e in entries if e))
+        return tuple(g for g in groups if g)
 
     def _phrases(
         self, name: str, aliases: Iterable[str], keywords: Iterable[str]
@@ -654,7 +658,7 @@ class Matcher:
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             doc_marks = self._docs[i].marks
-            if doc_marks and not any(m <= said for m in doc_marks):
+            if doc_marks and not all(any(m <= said for m in group) for group in doc_marks):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn".
                 rank -= w.unmarked
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)

@@ -92,9 +92,10 @@ class Procedure:
     source: str | None
     checked_on: dt.date
     uncertain: tuple[str, ...] = ()
-    # A question about this procedure always says one of these (what tells it from a plainer sibling:
-    # "lại", "mất", "cháy" for a re-registration); without one, the plainer sibling is meant.
-    requires_one_of: tuple[str, ...] = ()
+    # A question about this procedure always says one word of each group (what tells it from its
+    # siblings: "lại", "mất", "cháy" for a re-registration, and "khai sinh" for which one); without
+    # them, a sibling is meant.
+    requires_one_of: tuple[tuple[str, ...], ...] = ()
     amended_on: dt.date | None = None
     replaced_by: str | None = None
     effective_date: dt.date | None = None

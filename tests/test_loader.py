@@ -155,4 +155,13 @@ def test_requires_one_of_is_a_list_of_texts(tmp_path: Path) -> None:
     expected = "requires_one_of: must be a list of texts (put each item on its own '- ' line)"
     assert f"procedures/1.001193.yaml: {expected}" in info.value.errors
     _write(tmp_path, "1.001193", good + 'requires_one_of:\n  - "mất"\n  - "lại"\n')
-    assert load_knowledge_base(tmp_path).procedures["1.001193"].requires_one_of == ("mất", "lại")
+    assert load_knowledge_base(tmp_path).procedures["1.001193"].requires_one_of == (("mất", "lại"),)
+    # Several groups: one word of each.
+    _write(tmp_path, "1.001193", good + 'requires_one_of:\n  - ["mất", "lại"]\n  - ["khai sinh"]\n')
+    groups = load_knowledge_base(tmp_path).procedures["1.001193"].requires_one_of
+    assert groups == (("mất", "lại"), ("khai sinh",))
+    _write(tmp_path, "1.001193", good + 'requires_one_of:\n  - ["mất", 3]\n  - []\n')
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(tmp_path)
+    assert "procedures/1.001193.yaml: requires_one_of[0][1]: must be text, got a number" in info.value.errors
+    assert "procedures/1.001193.yaml: requires_one_of[1]: must not be empty" in info.value.errors
