@@ -209,7 +209,8 @@ class _Doc:
     # say all words of one entry in every group.
     marks: tuple[tuple[frozenset[str], ...], ...]
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
-    postings: dict[str, list[int]]
+    # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
+    postings: dict[str, list[tuple[int, float]]]
 
 
 def _terms(a: Analysis) -> dict[str, int]:
@@ -246,7 +247,9 @@ class Matcher:
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
-    SIMILAR_TO = 10  # the whole-phrase similarity looks at this many best covered phrasings
+    SIMILAR_TO = 10
+    SIMILARITY_FROM = 0.4  # ... for documents whose best phrasing is covered this much
+    TYPICAL_SIMILARITY = 0.5  # the whole-phrase similarity looks at this many best covered phrasings
     UNEXPLAINED_WORDS = 3  # unexplained words beyond this many typical words do not lower the evidence
 
     def __init__(
@@ -586,24 +589,22 @@ class Matcher:
         question's words this document explains)."""
         covered: dict[int, float] = defaultdict(float)
         postings = doc.postings
-        idf = self._idf
-        for t in qterms:
-            hits = postings.get(t)
-            if hits is not None:
-                w = idf[t]
-                for k in hits:
-                    covered[k] += w
+        for t in qterms.keys() & doc.terms:
+            for k, share in postings[t]:
+                covered[k] += share
         phrases = doc.phrases
-        by_coverage = sorted(
-            [(phrases[k].weight * c / phrases[k].total, k) for k, c in covered.items()], reverse=True
-        )[: self.SIMILAR_TO]
+        by_coverage = sorted([(c, k) for k, c in covered.items()], reverse=True)[: self.SIMILAR_TO]
         phrase_cov = by_coverage[0][0] if by_coverage else 0.0
         terms = doc.terms
         matched = sum(uni[t] for t in uni.keys() & terms)
         q_cov = matched / u_total if u_total else 0.0
         sim = 0.0
-        # Only the phrasings best covered by the question's terms can be similar to it as a whole.
+        # Only the phrasings best covered by the question's terms can be similar to it as a whole; a
+        # document whose best phrasing is barely covered cannot win, so its similarity is not worth
+        # computing (it gets a typical value).
         texts = [t for t in (phrases[k].text for _, k in by_coverage) if t]
+        if phrase_cov < self.SIMILARITY_FROM:
+            return phrase_cov, q_cov, self.TYPICAL_SIMILARITY, matched
         if qtext and texts:
             best = process.extractOne(qtext, texts, scorer=fuzz.ratio)
             sim = best[1] if best else 0.0
@@ -869,11 +870,11 @@ def _by_score(item: tuple[int, float]) -> tuple[float, int]:
     return (item[1], -item[0])
 
 
-def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = defaultdict(list)
+def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[tuple[int, float]]]:
+    out: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for k, ph in enumerate(phrases):
-        for t in ph.terms:
-            out[t].append(k)
+        for t, idf in ph.terms.items():
+            out[t].append((k, ph.weight * idf / ph.total))
     return dict(out)
 
 
