@@ -1,5 +1,7 @@
-"""Quality gate: the matcher on the shared dev questions, on our own larger set and on a second set
-written independently of the matcher (long stories, very short questions, teencode, near-misses).
+"""Quality gate: the matcher on the shared dev questions, on our own larger set, on a second set
+written independently of the matcher (long stories, very short questions, teencode, near-misses), and
+on a third: eight sets written by other people from the procedure list alone, each scored once
+unseen before it was used to find what the matcher misses (regional words, letters, advice questions).
 
 Thresholds are the issue's: direct answer with the right procedure ≥ 92%, right one directly or among
 the three clarify buttons ≥ 99%, wrong procedure answered directly ≤ 1%, out-of-scope questions
@@ -22,6 +24,7 @@ from knowledge.normalize import Normalizer
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev-questions.jsonl"
 OWN = Path(__file__).parent / "data" / "eval-questions.jsonl"
 SECOND = Path(__file__).parent / "data" / "eval-questions-2.jsonl"
+THIRD = Path(__file__).parent / "data" / "eval-questions-3.jsonl"
 
 
 @dataclass
@@ -85,10 +88,9 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The shared scorer's defaults (run_eval.py): the floor for the second set, which was written after the
-# matcher and is not yet at the issue's targets (91.0 / 98.6 / 1.4 / 100 when this was set). Raise it to
-# ISSUE when the matcher gets there; never lower it.
-SCORER_DEFAULTS = Thresholds(direct=0.90, one_tap=0.98, wrong=0.02, reject=0.95)
+# The third set is not yet at the issue's targets: 93.8 / 97.7 / 1.1 / 98.2 when this floor was set
+# (1,616 questions in scope, 652 out). Raise it as the matcher improves; never lower it.
+THIRD_FLOOR = Thresholds(direct=0.93, one_tap=0.97, wrong=0.012, reject=0.98)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -116,11 +118,18 @@ def test_own_questions(matcher: Matcher) -> None:
 def test_second_question_set(matcher: Matcher) -> None:
     s = evaluate(matcher, SECOND)
     assert s.n_in >= 100 and s.n_out >= 40, "the question set should stay large"
-    _assert_thresholds(s, SCORER_DEFAULTS)
+    _assert_thresholds(s)
+
+
+@pytest.mark.skipif(not THIRD.exists(), reason="tests/data/eval-questions-3.jsonl not available")
+def test_third_question_set(matcher: Matcher) -> None:
+    s = evaluate(matcher, THIRD)
+    assert s.n_in >= 1000 and s.n_out >= 400, "the question set should stay large"
+    _assert_thresholds(s, THIRD_FLOOR)
 
 
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND):
+    for path in (DEV, OWN, SECOND, THIRD):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
