@@ -247,6 +247,7 @@ class Matcher:
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
+    BM25_FLOOR = 0.3
     SIMILAR_TO = 10
     SIMILARITY_FROM = 0.4  # ... for documents whose best phrasing is covered this much
     TYPICAL_SIMILARITY = 0.5  # the whole-phrase similarity looks at this many best covered phrasings
@@ -645,7 +646,11 @@ class Matcher:
         cap = self.UNEXPLAINED_WORDS * self._oov_weight
         if len(a.content) < self.thresholds.story_words:
             cap = u_total  # a short question is all intent: every unexplained word counts
+        # A candidate with less than this share of the best BM25 never wins; it is not worth scoring.
+        floor = self.BM25_FLOOR * bm_max
         for i, bm in top:
+            if bm < floor:
+                continue
             phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = self._contrast(i, ids, qterms) / q_total
