@@ -151,7 +151,7 @@ class Thresholds:
     outright_lead: float = 15.0  # ... or this far ahead when a phrasing covers this much of it ...
     outright_phrase: float = 0.85
     outright_question: float = 0.95  # ... and it explains this much of the question
-    procedure_lead: float = 10.0  # ... but a procedure this much better evidenced is offered instead
+    procedure_lead: float = 5.0  # ... but a procedure this much better evidenced is offered instead
     referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
 
 
