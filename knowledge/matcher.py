@@ -832,14 +832,17 @@ class Matcher:
 
     def _clarify(self, procs: list[_Scored], evidence: float) -> Match:
         th = self.thresholds
-        offered = [
-            self._candidate(c)
-            for c in procs[:3]
-            if c.share >= th.clarify_min_share and c.evidence >= th.evidence * 0.5
+        plausible = [
+            c for c in procs[:3] if c.share >= th.clarify_min_share and c.evidence >= th.evidence * 0.5
         ]
-        if not offered:
+        if not plausible:
             return Match("none", None, None, evidence, ())
-        return Match("clarify", None, None, evidence, tuple(offered))
+        only = plausible[0]
+        if len(plausible) == 1 and only.evidence >= th.vague_evidence:
+            # Nothing else is plausible: a choice of one is a needless tap.
+            proc = self._docs[only.index].procedure
+            return Match("procedure", proc, None, round(only.evidence, 1), (self._candidate(only),))
+        return Match("clarify", None, None, evidence, tuple(self._candidate(c) for c in plausible))
 
     def _code_in(self, question: str) -> str | None:
         for m in CODE_RE.finditer(question[:MAX_QUESTION_CHARS]):
