@@ -41,7 +41,7 @@ PROCEDURE_KEYS = frozenset(
         "code", "name", "field", "level", "audience", "status", "amended_on", "replaced_by",
         "status_note", "effective_date", "aliases", "keywords", "documents", "steps", "submission",
         "processing_time", "fees", "result", "conditions", "deciding_body", "legal_basis", "source",
-        "checked_on", "uncertain", "requires_one_of",
+        "checked_on", "uncertain", "requires_one_of", "excluded_by",
     }
 )
 DOCUMENT_KEYS = frozenset({"name", "originals", "copies", "form", "note"})
@@ -291,6 +291,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
     if not aliases and not keywords and "aliases" not in data and "keywords" not in data:
         f.warn("aliases", "no aliases or keywords: citizens will only find it by its official name")
     requires_one_of = _word_groups(f, data)
+    excluded_by = f.text_list(data, "excluded_by", "excluded_by")
 
     documents: list[Document] = []
     docs_raw = data.get("documents")
@@ -421,6 +422,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
         aliases=aliases,
         keywords=keywords,
         requires_one_of=requires_one_of,
+        excluded_by=excluded_by,
         documents=tuple(documents),
         steps=steps,
         channels=channels,

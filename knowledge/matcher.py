@@ -208,6 +208,7 @@ class _Doc:
     # The procedure's `requires_one_of`: groups of entries, each entry as its words. A question must
     # say all words of one entry in every group.
     marks: tuple[tuple[frozenset[str], ...], ...]
+    exclusions: tuple[frozenset[str], ...]  # `excluded_by`, each entry as its words
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
     postings: dict[str, list[tuple[int, float]]]
@@ -365,6 +366,7 @@ class Matcher:
                     frozenset(name_terms),
                     frozenset(t for t in name_terms if " " not in t),
                     self._marks_of(proc),
+                    self._exclusions_of(proc),
                     _phrase_postings(built),
                 )
             )
@@ -403,6 +405,12 @@ class Matcher:
             entries = (frozenset(self.normalizer.analyze(m, spelled=True).tokens) for m in group)
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
+
+    def _exclusions_of(self, proc: Procedure | None) -> tuple[frozenset[str], ...]:
+        if proc is None:
+            return ()
+        entries = (frozenset(self.normalizer.analyze(e, spelled=True).tokens) for e in proc.excluded_by)
+        return tuple(e for e in entries if e)
 
     def _phrases(
         self, name: str, aliases: Iterable[str], keywords: Iterable[str]
@@ -666,6 +674,8 @@ class Matcher:
             doc_marks = self._docs[i].marks
             if doc_marks and not all(any(m <= said for m in group) for group in doc_marks):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn".
+                rank -= w.unmarked
+            if any(e <= said for e in self._docs[i].exclusions):
                 rank -= w.unmarked
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
             out.append(_Scored(i, rank, evidence, 0.0, features))

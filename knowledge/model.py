@@ -96,6 +96,9 @@ class Procedure:
     # siblings: "lại", "mất", "cháy" for a re-registration, and "khai sinh" for which one); without
     # them, a sibling is meant.
     requires_one_of: tuple[tuple[str, ...], ...] = ()
+    # A question that says one of these is not about this procedure ("đã có sổ đỏ" is not a first
+    # land registration).
+    excluded_by: tuple[str, ...] = ()
     amended_on: dt.date | None = None
     replaced_by: str | None = None
     effective_date: dt.date | None = None

@@ -165,3 +165,13 @@ def test_requires_one_of_is_a_list_of_texts(tmp_path: Path) -> None:
         load_knowledge_base(tmp_path)
     assert "procedures/1.001193.yaml: requires_one_of[0][1]: must be text, got a number" in info.value.errors
     assert "procedures/1.001193.yaml: requires_one_of[1]: must not be empty" in info.value.errors
+
+
+def test_excluded_by_is_a_list_of_texts(tmp_path: Path) -> None:
+    good = (FIXTURES / "kb_small" / "procedures" / "1.001193.yaml").read_text(encoding="utf-8")
+    _write(tmp_path, "1.001193", good + 'excluded_by:\n  - "đã có giấy khai sinh"\n')
+    assert load_knowledge_base(tmp_path).procedures["1.001193"].excluded_by == ("đã có giấy khai sinh",)
+    _write(tmp_path, "1.001193", good + "excluded_by: 3\n")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(tmp_path)
+    assert "procedures/1.001193.yaml: excluded_by: must be a list of texts, got a number" in info.value.errors

@@ -290,3 +290,15 @@ def test_a_plainly_named_procedure_outweighs_a_side_remark(real: Matcher) -> Non
     # "khám bệnh" is usually a health question; here it is a paper for the procedure named outright.
     m = real.match("con e bị down, lm giấy xác nhận khuyết tật cần giấy khám bệnh ko")
     assert m.kind == "procedure" and _code(m) == "1.001699", m
+
+
+def test_a_procedure_excluded_by_what_the_question_says(real: Matcher) -> None:
+    # Land that already has a certificate is not a first registration: the building permit is meant.
+    m = real.match("nhà ở phố đã có sổ hồng, muốn đập đi xây mới 4 tầng, ra phường xin giấy gì")
+    assert _code(m) != "1.013978"
+    assert "1.013225" in {c.code for c in m.candidates}
+
+
+def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
+    m = real.match("vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé")
+    assert m.kind == "procedure" and _code(m) == "1.001193", m
