@@ -208,7 +208,7 @@ class _Doc:
     # The procedure's `requires_one_of`: groups of entries, each entry as its words. A question must
     # say all words of one entry in every group.
     marks: tuple[tuple[frozenset[str], ...], ...]
-    exclusions: tuple[frozenset[str], ...]  # `excluded_by`, each entry as its words
+    exclusions: tuple[tuple[str, ...], ...]  # `excluded_by`, each entry as its words in order
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
     postings: dict[str, list[tuple[int, float]]]
@@ -406,10 +406,10 @@ class Matcher:
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
-    def _exclusions_of(self, proc: Procedure | None) -> tuple[frozenset[str], ...]:
+    def _exclusions_of(self, proc: Procedure | None) -> tuple[tuple[str, ...], ...]:
         if proc is None:
             return ()
-        entries = (frozenset(self.normalizer.analyze(e, spelled=True).tokens) for e in proc.excluded_by)
+        entries = (self.normalizer.analyze(e, spelled=True).tokens for e in proc.excluded_by)
         return tuple(e for e in entries if e)
 
     def _phrases(
@@ -675,7 +675,7 @@ class Matcher:
             if doc_marks and not all(any(m <= said for m in group) for group in doc_marks):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn".
                 rank -= w.unmarked
-            if any(e <= said for e in self._docs[i].exclusions):
+            if any(_says(a.tokens, e) for e in self._docs[i].exclusions):
                 rank -= w.unmarked
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
             out.append(_Scored(i, rank, evidence, 0.0, features))
@@ -882,6 +882,12 @@ def _marks(word: str) -> tuple[frozenset[str], ...]:
         decomposed = unicodedata.normalize("NFD", ch)
         out.append(frozenset(_TONE_ALIKE.get(m, m) for m in decomposed[1:]))
     return tuple(out)
+
+
+def _says(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+    """Do the tokens hold the phrase, word after word?"""
+    n = len(phrase)
+    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1) if tokens[i] == phrase[0])
 
 
 def _by_score(item: tuple[int, float]) -> tuple[float, int]:
