@@ -88,9 +88,9 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third set is not yet at the issue's targets: 93.8 / 97.7 / 1.1 / 98.2 when this floor was set
-# (1,616 questions in scope, 652 out). Raise it as the matcher improves; never lower it.
-THIRD_FLOOR = Thresholds(direct=0.93, one_tap=0.97, wrong=0.012, reject=0.98)
+# The third set is not yet at the issue's one-tap target: 95.0 / 98.1 / 0.7 / 98.2 when this floor was
+# set (1,616 questions in scope, 652 out). Raise it as the matcher improves; never lower it.
+THIRD_FLOOR = Thresholds(direct=0.945, one_tap=0.975, wrong=0.01, reject=0.98)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
