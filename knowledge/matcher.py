@@ -81,6 +81,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -583,7 +584,8 @@ class Matcher:
                 for i, w in self._postings[rarest]:
                     acc[i] += w
                 common.remove(rarest)
-            pool = heapq.nlargest(self.POOL, acc.items(), key=_by_score)
+            # Ties keep the order the documents were found in, which is deterministic.
+            pool = heapq.nlargest(self.POOL, acc.items(), key=itemgetter(1))
             weights = self._doc_weight
             zeros = [0.0] * len(common)
             scored = [(i, s + sum(map(weights[i].get, common, zeros))) for i, s in pool]
