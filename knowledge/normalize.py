@@ -428,62 +428,52 @@ class Normalizer:
                 neg_left = purpose_left = clause_words = 0
                 i += 1
                 continue
-            if not (neg_left or purpose_left) and toks[i][0] not in triggers:
-                # The common case: a word that starts no negation, purpose, "có cần" or stop phrase.
-                folded, accented = toks[i]
-                i += 1
-                is_weak = folded in self._stop_folded and accented is None
-                if not is_weak and folded in self._stop_folded and accented in self._stop_accented:
-                    continue
-                if not is_weak:
-                    clause_words += 1
-                    words_so_far += 1
-                tokens.append(folded)
-                weak.append(is_weak)
-                accents.append(accent_key(accented) if accented is not None else None)
-                continue
-            size, span = self._negation_at(toks, i)
-            if size:
-                neg_left, neg_done = span, 0
-                i += size
-                continue
-            if purpose_left and purpose_started < i and _phrase_at(self._purpose_ends, toks, i):
-                # Not at its first word: "để có thẻ bảo hiểm" is a purpose, "có" ends one later on.
-                purpose_left = 0
-            if (
-                clause_words >= self._purpose_min
-                and self._purpose_words.has(toks[i])
-                and (toks[i][1] is not None or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])))
-                and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
-                and not _phrase_before(self._purpose_not_after, toks, i)
-            ):
-                # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
-                # the procedure asked about. Only after a clause that already says something.
-                purpose_left = self._purpose_span
-                i += 1
-                purpose_started = i
-                continue
-            if words_so_far >= self._whether_min and not neg_left:
-                size = _phrase_at(self._whether, toks, i)
-                if size and not (i + size < n and self._whether_not.has(toks[i + size])):
-                    # "... có cần giấy xác nhận độc thân không": a detail, not the request.
-                    purpose_left = self._purpose_span
+            if neg_left or purpose_left or toks[i][0] in triggers:
+                # Only here can a negation, a purpose, "có cần" or a stop phrase begin; most words
+                # skip all of it.
+                size, span = self._negation_at(toks, i)
+                if size:
+                    neg_left, neg_done = span, 0
                     i += size
+                    continue
+                if purpose_left and purpose_started < i and _phrase_at(self._purpose_ends, toks, i):
+                    # Not at its first word: "để có thẻ bảo hiểm" is a purpose, "có" ends one later on.
+                    purpose_left = 0
+                if (
+                    clause_words >= self._purpose_min
+                    and self._purpose_words.has(toks[i])
+                    and (toks[i][1] is not None or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])))
+                    and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
+                    and not _phrase_before(self._purpose_not_after, toks, i)
+                ):
+                    # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
+                    # the procedure asked about. Only after a clause that already says something.
+                    purpose_left = self._purpose_span
+                    i += 1
                     purpose_started = i
                     continue
-            if neg_left and (self._neg_ends.has(toks[i]) or (neg_done and self._neg_ends_later.has(toks[i]))):
-                neg_left = 0
-            if toks[i][0] in starts:
-                skip = 0
-                for size in range(min(self._max_stop, n - i), 1, -1):
-                    if tuple(t[0] for t in toks[i : i + size]) in self._stop_phrases:
-                        skip = size
-                        break
-                if skip:
-                    if neg_left and any(self._neg_ends.has(t) for t in toks[i : i + skip]):
-                        neg_left = 0
-                    i += skip
-                    continue
+                if words_so_far >= self._whether_min and not neg_left:
+                    size = _phrase_at(self._whether, toks, i)
+                    if size and not (i + size < n and self._whether_not.has(toks[i + size])):
+                        # "... có cần giấy xác nhận độc thân không": a detail, not the request.
+                        purpose_left = self._purpose_span
+                        i += size
+                        purpose_started = i
+                        continue
+                tok = toks[i]
+                if neg_left and (self._neg_ends.has(tok) or (neg_done and self._neg_ends_later.has(tok))):
+                    neg_left = 0
+                if toks[i][0] in starts:
+                    skip = 0
+                    for size in range(min(self._max_stop, n - i), 1, -1):
+                        if tuple(t[0] for t in toks[i : i + size]) in self._stop_phrases:
+                            skip = size
+                            break
+                    if skip:
+                        if neg_left and any(self._neg_ends.has(t) for t in toks[i : i + skip]):
+                            neg_left = 0
+                        i += skip
+                        continue
             folded, accented = toks[i]
             i += 1
             is_weak = False
