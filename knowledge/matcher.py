@@ -250,6 +250,7 @@ class Matcher:
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
     BM25_FLOOR = 0.3
+    UNMARKED_EVIDENCE = 0.5  # evidence kept by a procedure whose requires_one_of / excluded_by fails
     SIMILAR_TO = 10
     SIMILARITY_FROM = 0.4  # ... for documents whose best phrasing is covered this much
     TYPICAL_SIMILARITY = 0.5  # the whole-phrase similarity looks at this many best covered phrasings
@@ -674,11 +675,12 @@ class Matcher:
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             doc_marks = self._docs[i].marks
-            if doc_marks and not all(any(m <= said for m in group) for group in doc_marks):
-                # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn".
+            unmarked = bool(doc_marks) and not all(any(m <= said for m in group) for group in doc_marks)
+            if unmarked or any(_says(a.tokens, e) for e in self._docs[i].exclusions):
+                # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
+                # what the question does say weighs less as evidence for it.
                 rank -= w.unmarked
-            if any(_says(a.tokens, e) for e in self._docs[i].exclusions):
-                rank -= w.unmarked
+                evidence *= self.UNMARKED_EVIDENCE
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
             out.append(_Scored(i, rank, evidence, 0.0, features))
         top_typical = max(c.features[5] for c in out)
