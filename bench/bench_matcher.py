@@ -51,9 +51,13 @@ def questions() -> list[str]:
     return out + EXTRA
 
 
-def synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase:
+def synthetic_kb(
+    base: KnowledgeBase, size: int, max_aliases: int | None = None, seed: int = 7
+) -> KnowledgeBase:
     """`size` procedures derived from the real ones: each keeps a real procedure's shape but gets a
-    fresh code and two to four extra syllables in its name, aliases and keywords."""
+    fresh code and two to four extra syllables in its name, aliases and keywords. `max_aliases`
+    keeps only the first aliases: the shipped 42 carry ~40 each because they are what a commune is
+    asked most; a province-wide catalogue entry would have a handful."""
     rng = random.Random(seed)
     real = list(base.procedures.values())
     syllables = sorted(
@@ -72,7 +76,7 @@ def synthetic_kb(base: KnowledgeBase, size: int, seed: int = 7) -> KnowledgeBase
             p,
             code=code,
             name=vary(p.name),
-            aliases=tuple(vary(a) for a in p.aliases),
+            aliases=tuple(vary(a) for a in p.aliases[:max_aliases]),
             keywords=tuple(vary(k) for k in p.keywords[:4]),
             status="in_force",
             replaced_by=None,
@@ -121,14 +125,20 @@ def main() -> int:
     qps, qps_cpu, p50, p99 = run(matcher, qs, args.repeat)
     print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
 
-    big = synthetic_kb(kb, args.size)
-    t = time.perf_counter()
-    big_matcher = Matcher(big, normalizer)
-    build_big = time.perf_counter() - t
-    print(f"synthetic KB: {len(big.procedures)} procedures, {len(big.referrals)} referrals")
-    print(f"  matcher index {build_big * 1000:.0f} ms")
-    qps, qps_cpu, p50, p99 = run(big_matcher, qs, args.repeat)
-    print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    for max_aliases, label in ((None, "every alias of the real one"), (10, "at most 10 aliases")):
+        big = synthetic_kb(kb, args.size, max_aliases)
+        phrasings = sum(1 + len(p.aliases) + len(p.keywords) for p in big.procedures.values())
+        t = time.perf_counter()
+        big_matcher = Matcher(big, normalizer)
+        build_big = time.perf_counter() - t
+        print(
+            f"synthetic KB, {label}: {len(big.procedures)} procedures, {phrasings:,} phrasings, "
+            f"{len(big.referrals)} referrals"
+        )
+        print(f"  matcher index {build_big * 1000:.0f} ms")
+        qps, qps_cpu, p50, p99 = run(big_matcher, qs, args.repeat)
+        print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+        del big_matcher
     return 0
 
 
