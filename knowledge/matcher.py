@@ -648,6 +648,7 @@ class Matcher:
         qtext = a.text
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
+        contrasts = self._contrasts(ids, qterms)
         said = frozenset(a.tokens)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
@@ -664,7 +665,7 @@ class Matcher:
                 continue
             phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
-            contrast = self._contrast(i, ids, qterms) / q_total
+            contrast = contrasts.get(i, 0.0) / q_total
             typical = self._typicality(i, idf_shares)
             rank = (
                 w.phrase * math.log(phrase_cov + _EPS)
@@ -703,21 +704,25 @@ class Matcher:
         typical, unseen = self._typical[i], self._untypical[i]
         return sum(w * typical.get(t, unseen) for t, w in known)
 
-    def _contrast(self, i: int, ids: list[int], qterms: dict[str, int]) -> float:
-        """Against each candidate with a similar official name: idf of the question terms only this
-        name has, minus those only the other has. "Đăng ký lại kết hôn" vs "Đăng ký kết hôn" differ by
-        "lại"; a question with "lại" leans to the first, one without it is not pushed either way."""
-        total = 0.0
-        for j in ids:
-            if j == i:
-                continue
-            diff = self._name_diff(i, j)
-            if diff is None:
-                continue
-            mine_only, other_only = diff
-            total += sum(self._idf[t] for t in mine_only if t in qterms)
-            total -= sum(self._idf[t] for t in other_only if t in qterms)
-        return total
+    def _contrasts(self, ids: list[int], qterms: dict[str, int]) -> dict[int, float]:
+        """For each candidate, against each one with a similar official name: idf of the question
+        terms only its name has, minus those only the other has. "Đăng ký lại kết hôn" vs "Đăng ký
+        kết hôn" differ by "lại"; a question with "lại" leans to the first, one without it is not
+        pushed either way. The pull is antisymmetric, so each pair is weighed once."""
+        out = dict.fromkeys(ids, 0.0)
+        idf = self._idf
+        for n, i in enumerate(ids):
+            for j in ids[n + 1 :]:
+                diff = self._name_diff(i, j)
+                if diff is None:
+                    continue
+                mine_only, other_only = diff
+                pull = sum(idf[t] for t in mine_only if t in qterms) - sum(
+                    idf[t] for t in other_only if t in qterms
+                )
+                out[i] += pull
+                out[j] -= pull
+        return out
 
     def _name_diff(self, i: int, j: int) -> tuple[frozenset[str], frozenset[str]] | None:
         """Terms that tell name i from name j (only in i, only in j), or None when the names are not
