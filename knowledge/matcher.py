@@ -592,7 +592,7 @@ class Matcher:
             scored = [(i, s + sum(map(weights[i].get, common, zeros))) for i, s in pool]
         else:
             scored = list(acc.items())
-        return heapq.nlargest(self.RERANK, scored, key=_by_score)
+        return heapq.nlargest(self.RERANK, scored, key=itemgetter(1))
 
     def _features(
         self, doc: _Doc, qterms: dict[str, int], uni: dict[str, float], u_total: float, qtext: str
@@ -897,10 +897,6 @@ def _says(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     """Do the tokens hold the phrase, word after word?"""
     n = len(phrase)
     return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1) if tokens[i] == phrase[0])
-
-
-def _by_score(item: tuple[int, float]) -> tuple[float, int]:
-    return (item[1], -item[0])
 
 
 def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[tuple[int, float]]]:
