@@ -604,19 +604,18 @@ class Matcher:
         for t in qterms.keys() & doc.terms:
             for k, share in postings[t]:
                 covered[k] += share
-        phrases = doc.phrases
-        by_coverage = sorted([(c, k) for k, c in covered.items()], reverse=True)[: self.SIMILAR_TO]
-        phrase_cov = by_coverage[0][0] if by_coverage else 0.0
-        terms = doc.terms
-        matched = sum(uni[t] for t in uni.keys() & terms)
+        phrase_cov = max(covered.values(), default=0.0)
+        matched = sum(uni[t] for t in uni.keys() & doc.terms)
         q_cov = matched / u_total if u_total else 0.0
-        sim = 0.0
-        # Only the phrasings best covered by the question's terms can be similar to it as a whole; a
-        # document whose best phrasing is barely covered cannot win, so its similarity is not worth
-        # computing (it gets a typical value).
-        texts = [t for t in (phrases[k].text for _, k in by_coverage) if t]
+        # A document whose best phrasing is barely covered cannot win, so its whole-phrase similarity
+        # is not worth computing (it gets a typical value); otherwise only the phrasings best covered
+        # by the question's terms can be similar to it as a whole.
         if phrase_cov < self.SIMILARITY_FROM:
             return phrase_cov, q_cov, self.TYPICAL_SIMILARITY, matched
+        phrases = doc.phrases
+        by_coverage = sorted([(c, k) for k, c in covered.items()], reverse=True)[: self.SIMILAR_TO]
+        texts = [t for t in (phrases[k].text for _, k in by_coverage) if t]
+        sim = 0.0
         if qtext and texts:
             best = process.extractOne(qtext, texts, scorer=fuzz.ratio)
             sim = best[1] if best else 0.0
