@@ -12,15 +12,14 @@ A faulted request is never recorded: it models a request Telegram did not accept
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from fake_bot_api import FakeBotApi, Fault  # Fault kinds here: also "429", "403", "chat_not_found"
 
 BOT_ID = 777000111
 
@@ -47,57 +46,24 @@ class Sent:
         return [b.get("text", "") for row in rows for b in row]
 
 
-@dataclass(frozen=True)
-class Fault:
-    kind: str  # "429" | "500" | "slow" | "drop" | "403" | "chat_not_found" | "thread_not_found"
-    retry_after: int = 1
-    delay: float = 0.0
-
-
 SEND_METHODS = frozenset({"sendMessage", "sendPhoto", "sendMediaGroup", "sendLocation", "copyMessage"})
 
 
-class FakeTelegram:
+class FakeTelegram(FakeBotApi):
     def __init__(self, token: str = "123456:TEST-TOKEN-abcdefghijklmnopqrstuvwxyz") -> None:
-        self.token = token
-        self.updates: list[dict] = []
+        super().__init__(token)
         self.sent: list[Sent] = []
-        self.calls: list[str] = []
-        self.fault: Callable[[str, dict], Fault | None] | None = None
         self.deleted_threads: set[int] = set()
         self.topics: dict[int, str] = {}
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(50_000)
         self._thread_ids = itertools.count(900)
-        self._new_update = asyncio.Condition()
-        self._sent_event = asyncio.Event()
-        self._runner: web.AppRunner | None = None
-        self.port = 0
         self.confirmed_offset = 0
         self._history: list[dict] = []
         self._redeliveries: list[dict] = []
 
-    # --- server lifecycle -----------------------------------------------------------
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+    def _add_routes(self, app: web.Application) -> None:
         app.router.add_route("GET", "/file/bot{token}/{path:.*}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.base_url
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def stop(self) -> None:
-        async with self._new_update:
-            self._new_update.notify_all()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # --- injecting updates ---------------------------------------------------------------
     @staticmethod
@@ -122,10 +88,6 @@ class FakeTelegram:
         original = next(u for u in self._history if u["update_id"] == update_id)
         self._redeliveries.append(original)
         asyncio.get_running_loop().create_task(self._notify())
-
-    async def _notify(self) -> None:
-        async with self._new_update:
-            self._new_update.notify_all()
 
     def message(
         self,
@@ -205,22 +167,6 @@ class FakeTelegram:
         return self.inject(update)
 
     # --- reading what the bot sent -----------------------------------------------------------
-    def to_chat(self, chat_id: int | str) -> list[Sent]:
-        return [s for s in self.sent if s.chat_id == str(chat_id)]
-
-    def texts_to(self, chat_id: int | str) -> list[str]:
-        return [s.text for s in self.to_chat(chat_id)]
-
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"timed out; sent so far: {[(s.chat_id, s.text[:60]) for s in self.sent]}"
-                )
-            self._sent_event.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._sent_event.wait(), timeout=0.05)
 
     async def wait_for_messages(self, chat_id: int | str, count: int, timeout: float = 10.0) -> list[Sent]:
         await self.wait_for(lambda: len(self.to_chat(chat_id)) >= count, timeout)
@@ -241,10 +187,6 @@ class FakeTelegram:
                     params[key] = value
         return params
 
-    def _error(self, code: int, description: str, **extra: Any) -> web.Response:
-        body = {"ok": False, "error_code": code, "description": description, **extra}
-        return web.json_response(body, status=code)
-
     def _message(self, chat_id: str, **fields: Any) -> dict:
         return {
             "message_id": next(self._message_ids),
@@ -262,20 +204,7 @@ class FakeTelegram:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
         params = await self._params(request)
-        self.calls.append(method)
-        if (
-            method in SEND_METHODS
-            and self.fault is not None
-            and (fault := self.fault(method, params)) is not None
-        ):
-            return await self._apply_fault(request, fault)
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            return self._error(404, "Not Found: method not found")
-        result = await handler(params)
-        if isinstance(result, web.Response):
-            return result
-        return web.json_response({"ok": True, "result": result})
+        return await self._answer(request, method, params, faultable=method in SEND_METHODS)
 
     async def _apply_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
         if fault.kind == "429":
@@ -284,22 +213,11 @@ class FakeTelegram:
                 f"Too Many Requests: retry after {fault.retry_after}",
                 parameters={"retry_after": fault.retry_after},
             )
-        if fault.kind == "500":
-            return self._error(500, "Internal Server Error")
-        if fault.kind == "502":
-            return web.Response(status=502, text="Bad Gateway")
-        if fault.kind == "slow":
-            await asyncio.sleep(fault.delay)
-            return self._error(504, "Gateway Timeout")
-        if fault.kind == "drop":
-            assert request.transport is not None
-            request.transport.close()
-            return web.Response(status=500)
         if fault.kind == "403":
             return self._error(403, "Forbidden: bot was blocked by the user")
         if fault.kind == "chat_not_found":
             return self._error(400, "Bad Request: chat not found")
-        raise ValueError(fault.kind)
+        return await super()._apply_fault(request, fault)
 
     def _record(self, method: str, params: dict, message: dict, text: str) -> dict:
         thread = params.get("message_thread_id")

@@ -18,7 +18,7 @@ import contextlib
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any
 
 import httpx
 from aiohttp import web
+from fake_bot_api import FakeBotApi, Fault  # Fault kinds here: also "429", "429_bare", "403", "404"
 
 from bot.app import App
 from bot.channels.http import HttpServer
@@ -48,20 +49,10 @@ class Sent:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Fault:
-    kind: str  # "429" | "429_bare" | "500" | "502" | "slow" | "drop" | "403" | "404"
-    retry_after: int = 1
-    delay: float = 0.0
-
-
-class FakeZalo:
+class FakeZalo(FakeBotApi):
     def __init__(self, token: str = "4213370000000000001:ZaloFakeSecretPartAbcdefghijklmnopqrstuv") -> None:
-        self.token = token
-        self.updates: list[dict] = []
+        super().__init__(token)
         self.sent: list[Sent] = []
-        self.calls: list[str] = []
-        self.fault: Callable[[str, dict], Fault | None] | None = None
         # Which methods `fault` is asked about; add "getUpdates" to make polling fail.
         self.fault_methods: set[str] = set(SEND_METHODS)
         self.webhook_url = ""
@@ -72,34 +63,11 @@ class FakeZalo:
         self._history: dict[str, dict] = {}
         self._message_ids = itertools.count(1)
         self._sent_ids = itertools.count(70_000)
-        self._new_update = asyncio.Condition()
-        self._sent_event = asyncio.Event()
-        self._runner: web.AppRunner | None = None
         self._pushes: set[asyncio.Task[None]] = set()
-        self.port = 0
 
-    # --- server lifecycle -----------------------------------------------------------------------
-    async def start(self) -> str:
-        app = web.Application()
-        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        return self.base_url
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def stop(self) -> None:
-        async with self._new_update:
-            self._new_update.notify_all()
+    async def _before_cleanup(self) -> None:
         if self._pushes:
             await asyncio.gather(*self._pushes, return_exceptions=True)
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     # --- injecting updates --------------------------------------------------------------------
     def _message(self, user_id: str, chat_id: str | None, chat_type: str, **fields: Any) -> dict:
@@ -175,37 +143,12 @@ class FakeZalo:
             )
         self.webhook_answers.append(response.status_code)
 
-    async def _notify(self) -> None:
-        async with self._new_update:
-            self._new_update.notify_all()
-
     # --- reading what the bot sent ------------------------------------------------------------
-    def to_chat(self, chat_id: str) -> list[Sent]:
-        return [s for s in self.sent if s.chat_id == str(chat_id)]
-
-    def texts_to(self, chat_id: str) -> list[str]:
-        return [s.text for s in self.to_chat(chat_id)]
-
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
-        while not predicate():
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"timed out; sent so far: {[(s.chat_id, s.text[:60]) for s in self.sent]}"
-                )
-            self._sent_event.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._sent_event.wait(), timeout=0.05)
-
     async def wait_for_messages(self, chat_id: str, count: int, timeout: float = 10.0) -> list[Sent]:
         await self.wait_for(lambda: len(self.to_chat(chat_id)) >= count, timeout)
         return self.to_chat(chat_id)
 
     # --- the API ------------------------------------------------------------------------------
-    def _error(self, code: int, description: str, status: int | None = None, **extra: Any) -> web.Response:
-        body = {"ok": False, "error_code": code, "description": description, **extra}
-        return web.json_response(body, status=status or code)
-
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         if request.method != "POST":
             return self._error(405, "Method Not Allowed")
@@ -216,38 +159,18 @@ class FakeZalo:
             params = dict(await request.json() or {})
         except ValueError:
             return self._error(400, "Bad Request: body must be JSON")
-        self.calls.append(method)
-        if method in self.fault_methods and self.fault is not None and (fault := self.fault(method, params)):
-            return await self._apply_fault(request, fault)
-        handler = getattr(self, f"_api_{method}", None)
-        if handler is None:
-            return self._error(404, "Not Found: method not found")
-        result = await handler(params)
-        if isinstance(result, web.Response):
-            return result
-        return web.json_response({"ok": True, "result": result})
+        return await self._answer(request, method, params, faultable=method in self.fault_methods)
 
     async def _apply_fault(self, request: web.Request, fault: Fault) -> web.StreamResponse:
         if fault.kind == "429":
             return self._error(429, "Too Many Requests", parameters={"retry_after": fault.retry_after})
         if fault.kind == "429_bare":
             return self._error(429, "Too Many Requests", status=200)
-        if fault.kind == "500":
-            return self._error(500, "Internal Server Error")
-        if fault.kind == "502":
-            return web.Response(status=502, text="<html>Bad Gateway</html>")
-        if fault.kind == "slow":
-            await asyncio.sleep(fault.delay)
-            return self._error(504, "Gateway Timeout")
-        if fault.kind == "drop":
-            assert request.transport is not None
-            request.transport.close()
-            return web.Response(status=500)
         if fault.kind == "403":
             return self._error(403, "Forbidden: user has blocked the bot")
         if fault.kind == "404":
             return self._error(404, "Not Found: chat not found")
-        raise ValueError(fault.kind)
+        return await super()._apply_fault(request, fault)
 
     def _record(self, method: str, params: dict, text: str, photo: str = "") -> dict:
         message_id = f"zsent{next(self._sent_ids)}"
