@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import replace
 from datetime import date, datetime, time
 
 import pytest
-from conftest import OFFICIAL, STAFF_CHAT, running_bot, telegram_settings
+from both_channels import both_channels, both_settings, number_of
+from conftest import OFFICIAL, STAFF_CHAT
 from fake_telegram import FakeTelegram
 from fake_zalo import FakeZalo, fake_zalo_server, running_zalo_bot, zalo_settings
 
 from bot.app import App
-from bot.channels.zalo import ZaloChannel
-from bot.config import Settings
 from bot.services.dossier_model import Dossier, DossierStatus
 from bot.services.dossiers import upsert_dossiers
 from bot.texts import common as common_texts
@@ -50,25 +46,6 @@ async def _seed(app: App) -> None:
     await upsert_dossiers(app.services, [dossier])
 
 
-@asynccontextmanager
-async def both_channels(settings: Settings, knowledge) -> AsyncIterator[App]:
-    async with running_bot(settings, knowledge) as app:
-        zalo = ZaloChannel(app, poll_timeout=1)
-        app.add_sender(zalo)
-        await zalo.start_polling()
-        try:
-            yield app
-        finally:
-            await zalo.stop()
-    await zalo.aclose()
-
-
-def _number_of(text: str, label: str) -> str:
-    for line in text.splitlines():
-        number, _, rest = line.partition(". ")
-        if number.isdigit() and rest == label:
-            return number
-    raise AssertionError(f"{label!r} is not offered in:\n{text}")
 
 
 async def _say(fake: FakeZalo, text: str) -> str:
@@ -85,7 +62,7 @@ async def test_dossier_looked_up_on_zalo_through_the_numbered_menu(
     async with running_zalo_bot(zalo_settings(tmp_path, fake_zalo), knowledge, webhook=webhook) as bot:
         await _seed(bot.app)
         menu = await _say(fake_zalo, "/start")
-        asked = await _say(fake_zalo, _number_of(menu, common_texts.MENU_DOSSIER))
+        asked = await _say(fake_zalo, number_of(menu, common_texts.MENU_DOSSIER))
         digits = await _say(fake_zalo, CODE.lower())
         answer = await _say(fake_zalo, RIGHT)  # four digits: the check value, not a menu choice
     assert asked.startswith(texts.ASK_CODE)
@@ -98,16 +75,12 @@ async def test_dossier_looked_up_on_zalo_through_the_numbered_menu(
 async def test_followed_on_zalo_and_the_officials_update_in_telegram_arrives_on_zalo_once(
     tmp_path, fake_tg: FakeTelegram, fake_zalo: FakeZalo, knowledge
 ):
-    settings = replace(
-        telegram_settings(tmp_path, fake_tg),
-        zalo_bot_token=fake_zalo.token,
-        zalo_api_base_url=fake_zalo.base_url,
-    )
+    settings = both_settings(tmp_path, fake_tg, fake_zalo)
     async with both_channels(settings, knowledge) as app:
         await _seed(app)
         await _say(fake_zalo, f"/tracuu {CODE}")
         answer = await _say(fake_zalo, RIGHT)
-        followed = await _say(fake_zalo, _number_of(answer, texts.BTN_FOLLOW))
+        followed = await _say(fake_zalo, number_of(answer, texts.BTN_FOLLOW))
         update_id = fake_tg.message(
             OFFICIAL, f"/capnhat {CODE} da xu ly xong Mời anh đến nhận", chat_id=STAFF_CHAT
         )
@@ -121,7 +94,7 @@ async def test_followed_on_zalo_and_the_officials_update_in_telegram_arrives_on_
         await asyncio.sleep(0.3)
         notification = next(t for t in fake_zalo.texts_to(CITIZEN) if t.startswith("🔔 Hồ sơ"))
         # The notification's choices work on Zalo too: the digit for "Bỏ theo dõi" unfollows.
-        unfollowed = await _say(fake_zalo, _number_of(notification, texts.BTN_UNFOLLOW))
+        unfollowed = await _say(fake_zalo, number_of(notification, texts.BTN_UNFOLLOW))
     assert followed.startswith(texts.FOLLOW_OK.format(code=CODE))
     assert confirmed.text.startswith(f"✅ Đã cập nhật hồ sơ {CODE}")
     assert "Tình trạng mới: Đã xử lý xong" in notification and "Mời anh đến nhận" in notification

@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import replace
 
 import pytest
+from both_channels import number_of
 from conftest import OFFICIAL, STAFF_CHAT, running_bot, telegram_settings
 from fake_zalo import WEBHOOK_SECRET, FakeZalo, fake_zalo_server, running_zalo_bot, zalo_settings
 
@@ -34,14 +35,6 @@ def _count(db_path, table: str) -> int:
         return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-def _number_of(text: str, label: str) -> str:
-    """The digit the citizen types for a numbered choice."""
-    for line in text.splitlines():
-        number, _, rest = line.partition(". ")
-        if number.isdigit() and rest == label:
-            return number
-    raise AssertionError(f"{label!r} is not offered in:\n{text}")
-
 
 @pytest.mark.parametrize("webhook", MODES)
 async def test_procedure_question_is_answered_in_parts_of_2000(
@@ -56,7 +49,7 @@ async def test_procedure_question_is_answered_in_parts_of_2000(
         fake_zalo.text(CITIZEN, question)
         await fake_zalo.wait_for(lambda: texts.CHOOSE_BY_NUMBER in "".join(fake_zalo.texts_to(CITIZEN)))
         parts = fake_zalo.texts_to(CITIZEN)
-        fake_zalo.text(CITIZEN, _number_of(parts[-1], browse_texts.BTN_OTHER_QUESTION))
+        fake_zalo.text(CITIZEN, number_of(parts[-1], browse_texts.BTN_OTHER_QUESTION))
         sent = await fake_zalo.wait_for_messages(CITIZEN, len(parts) + 1)
     assert len(parts) == 2
     assert all(len(p) <= 2000 for p in parts)
@@ -72,7 +65,7 @@ async def test_start_menu_number_picks_contact(tmp_path, fake_zalo: FakeZalo, kn
     async with running_zalo_bot(zalo_settings(tmp_path, fake_zalo), knowledge, webhook=webhook):
         fake_zalo.text(CITIZEN, "/start")
         [menu] = await fake_zalo.wait_for_messages(CITIZEN, 1)
-        fake_zalo.text(CITIZEN, _number_of(menu.text, texts.MENU_CONTACT))
+        fake_zalo.text(CITIZEN, number_of(menu.text, texts.MENU_CONTACT))
         contact = (await fake_zalo.wait_for_messages(CITIZEN, 2))[1]
         fake_zalo.text(CITIZEN, "9")
         out_of_range = (await fake_zalo.wait_for_messages(CITIZEN, 3))[2]

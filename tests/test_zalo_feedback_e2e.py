@@ -5,18 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import replace
 
 import pytest
-from conftest import OFFICIAL, STAFF_CHAT, running_bot, telegram_settings
+from both_channels import both_channels, both_settings, number_of
+from conftest import OFFICIAL, STAFF_CHAT
 from fake_telegram import FakeTelegram
 from fake_zalo import FakeZalo, fake_zalo_server, running_zalo_bot, zalo_settings
 
-from bot.app import App
-from bot.channels.zalo import ZaloChannel
-from bot.config import Settings
 from bot.texts import common as common_texts
 from bot.texts import feedback as texts
 from bot.texts import zalo as zalo_texts
@@ -32,34 +27,7 @@ async def fake_zalo():
         yield fake
 
 
-@asynccontextmanager
-async def both_channels(settings: Settings, knowledge) -> AsyncIterator[App]:
-    """Production's shape: one App, the Telegram staff group and Zalo citizens."""
-    async with running_bot(settings, knowledge) as app:
-        zalo = ZaloChannel(app, poll_timeout=1)
-        app.add_sender(zalo)
-        await zalo.start_polling()
-        try:
-            yield app
-        finally:
-            await zalo.stop()
-    await zalo.aclose()
 
-
-def _settings(tmp_path, fake_tg: FakeTelegram, fake_zalo: FakeZalo) -> Settings:
-    return replace(
-        telegram_settings(tmp_path, fake_tg),
-        zalo_bot_token=fake_zalo.token,
-        zalo_api_base_url=fake_zalo.base_url,
-    )
-
-
-def _number_of(text: str, label: str) -> str:
-    for line in text.splitlines():
-        number, _, rest = line.partition(". ")
-        if number.isdigit() and rest == label:
-            return number
-    raise AssertionError(f"{label!r} is not offered in:\n{text}")
 
 
 async def _say(fake: FakeZalo, text: str, *, photo: str = "") -> str:
@@ -86,16 +54,16 @@ async def _wait_staff(fake: FakeTelegram, needle: str):
 async def test_report_with_photo_from_zalo_and_the_officials_reply_arriving_on_zalo(
     tmp_path, fake_tg: FakeTelegram, fake_zalo: FakeZalo, knowledge
 ):
-    settings = _settings(tmp_path, fake_tg, fake_zalo)
+    settings = both_settings(tmp_path, fake_tg, fake_zalo)
     async with both_channels(settings, knowledge):
         menu = await _say(fake_zalo, "/start")
-        categories = await _say(fake_zalo, _number_of(menu, common_texts.MENU_FEEDBACK))
-        await _say(fake_zalo, _number_of(categories, settings.feedback_categories[0]))
+        categories = await _say(fake_zalo, number_of(menu, common_texts.MENU_FEEDBACK))
+        await _say(fake_zalo, number_of(categories, settings.feedback_categories[0]))
         got = await _say(fake_zalo, "Đèn đường trước nhà số 5 thôn Đông hỏng một tuần nay", photo=PHOTO)
-        contact = await _say(fake_zalo, _number_of(got, texts.BTN_CONTINUE))
-        confirm = await _say(fake_zalo, _number_of(contact, texts.BTN_SKIP))
+        contact = await _say(fake_zalo, number_of(got, texts.BTN_CONTINUE))
+        confirm = await _say(fake_zalo, number_of(contact, texts.BTN_SKIP))
         assert confirm.startswith(texts.CONFIRM_HEADER)
-        fake_zalo.text(CITIZEN, _number_of(confirm, texts.BTN_SEND))
+        fake_zalo.text(CITIZEN, number_of(confirm, texts.BTN_SEND))
         ack = await _wait_zalo(fake_zalo, "Đã tiếp nhận")
         code = CODE.search(ack).group()
 
@@ -116,7 +84,7 @@ async def test_report_with_photo_from_zalo_and_the_officials_reply_arriving_on_z
         report_id = int(card.button_payloads[0].split(":")[1])
         fake_tg.press(OFFICIAL, f"fbst:{report_id}:resolved", chat_id=STAFF_CHAT)
         closed = await _wait_zalo(fake_zalo, "đã được xử lý")
-        fake_zalo.text(CITIZEN, _number_of(closed, texts.RATING_LABELS[4]))
+        fake_zalo.text(CITIZEN, number_of(closed, texts.RATING_LABELS[4]))
         await _wait_staff(fake_tg, "5/5")
 
     assert code in relay and "Cán bộ xã trả lời" in relay
@@ -132,15 +100,15 @@ async def test_officials_photo_from_telegram_never_leaks_to_zalo(
     tmp_path, fake_tg: FakeTelegram, fake_zalo: FakeZalo, knowledge
 ):
     """An official's reply with a Telegram photo: the text arrives on Zalo, the photo's address does not."""
-    settings = _settings(tmp_path, fake_tg, fake_zalo)
+    settings = both_settings(tmp_path, fake_tg, fake_zalo)
     async with both_channels(settings, knowledge):
         menu = await _say(fake_zalo, "/start")
-        categories = await _say(fake_zalo, _number_of(menu, common_texts.MENU_FEEDBACK))
-        await _say(fake_zalo, _number_of(categories, settings.feedback_categories[1]))
+        categories = await _say(fake_zalo, number_of(menu, common_texts.MENU_FEEDBACK))
+        await _say(fake_zalo, number_of(categories, settings.feedback_categories[1]))
         got = await _say(fake_zalo, "Rác thải ùn ứ ở ngõ 3")
-        contact = await _say(fake_zalo, _number_of(got, texts.BTN_CONTINUE))
-        confirm = await _say(fake_zalo, _number_of(contact, texts.BTN_SKIP))
-        fake_zalo.text(CITIZEN, _number_of(confirm, texts.BTN_SEND))
+        contact = await _say(fake_zalo, number_of(got, texts.BTN_CONTINUE))
+        confirm = await _say(fake_zalo, number_of(contact, texts.BTN_SKIP))
+        fake_zalo.text(CITIZEN, number_of(confirm, texts.BTN_SEND))
         code = CODE.search(await _wait_zalo(fake_zalo, "Đã tiếp nhận")).group()
         card = await _wait_staff(fake_tg, code)
         fake_tg.message(
@@ -160,12 +128,12 @@ async def test_repeated_webhook_delivery_files_one_report(tmp_path, fake_zalo: F
     settings = zalo_settings(tmp_path, fake_zalo)
     async with running_zalo_bot(settings, knowledge, webhook=True) as bot:
         menu = await _say(fake_zalo, "/start")
-        categories = await _say(fake_zalo, _number_of(menu, common_texts.MENU_FEEDBACK))
-        await _say(fake_zalo, _number_of(categories, settings.feedback_categories[0]))
+        categories = await _say(fake_zalo, number_of(menu, common_texts.MENU_FEEDBACK))
+        await _say(fake_zalo, number_of(categories, settings.feedback_categories[0]))
         got = await _say(fake_zalo, "Cột điện nghiêng ở đầu thôn", photo=PHOTO)
-        contact = await _say(fake_zalo, _number_of(got, texts.BTN_CONTINUE))
-        confirm = await _say(fake_zalo, _number_of(contact, texts.BTN_SKIP))
-        send = fake_zalo.build(CITIZEN, _number_of(confirm, texts.BTN_SEND))
+        contact = await _say(fake_zalo, number_of(got, texts.BTN_CONTINUE))
+        confirm = await _say(fake_zalo, number_of(contact, texts.BTN_SKIP))
+        send = fake_zalo.build(CITIZEN, number_of(confirm, texts.BTN_SEND))
         statuses = await asyncio.gather(*(bot.post(send) for _ in range(3)))
         await _wait_zalo(fake_zalo, "Đã tiếp nhận")
         assert await bot.post(send) == 200
