@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +196,19 @@ class _File:
             if key not in allowed:
                 self.warn(f"{where}.{key}" if where else str(key), "unknown key (ignored); is it misspelt?")
 
+    def records(
+        self, items: list[Any], where: str, allowed: frozenset[str], fields: str
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each mapping of a list with where it is ("documents[2]"); anything else is an error that
+        says which `fields` a mapping there should have."""
+        for i, item in enumerate(items):
+            at = f"{where}[{i}]"
+            if not isinstance(item, dict):
+                self.error(at, f"must be a mapping with {fields}; got {_type_name(item)}")
+                continue
+            self.unknown_keys(item, allowed, at)
+            yield at, item
+
 
 def _type_name(value: object) -> str:
     if value is None:
@@ -300,12 +313,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
     elif not isinstance(docs_raw, list):
         f.error("documents", f"must be a list, got {_type_name(docs_raw)}")
     else:
-        for i, doc in enumerate(docs_raw):
-            where = f"documents[{i}]"
-            if not isinstance(doc, dict):
-                f.error(where, f"must be a mapping with name, originals, copies; got {_type_name(doc)}")
-                continue
-            f.unknown_keys(doc, DOCUMENT_KEYS, where)
+        for where, doc in f.records(docs_raw, "documents", DOCUMENT_KEYS, "name, originals, copies"):
             documents.append(
                 Document(
                     name=f.text(doc, "name", f"{where}.name") or "",
@@ -380,12 +388,7 @@ def _parse_procedure(path: Path, f: _File) -> Procedure | None:
         items = fees_raw.get("items")
         if items is not None and not isinstance(items, list):
             f.error("fees.items", f"must be a list, got {_type_name(items)}")
-        for i, item in enumerate(items or []):
-            where = f"fees.items[{i}]"
-            if not isinstance(item, dict):
-                f.error(where, f"must be a mapping with name, in_person, online; got {_type_name(item)}")
-                continue
-            f.unknown_keys(item, FEE_ITEM_KEYS, where)
+        for where, item in f.records(items or [], "fees.items", FEE_ITEM_KEYS, "name, in_person, online"):
             fees.append(
                 Fee(
                     name=f.text(item, "name", f"{where}.name") or "",
@@ -558,10 +561,11 @@ def _word_groups(f: _File, data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
         return ()
     if isinstance(raw, list) and raw and all(isinstance(item, list) for item in raw):
         groups = []
-        for i, _group in enumerate(raw):
-            group = f.text_list({"g": raw[i]}, "g", f"requires_one_of[{i}]")
+        for i, item in enumerate(raw):
+            where = f"requires_one_of[{i}]"
+            group = f.text_list({where: item}, where, where)
             if not group:
-                f.error(f"requires_one_of[{i}]", "must not be empty")
+                f.error(where, "must not be empty")
             groups.append(group)
         return tuple(groups)
     group = f.text_list(data, "requires_one_of", "requires_one_of")
