@@ -779,40 +779,10 @@ class Matcher:
             return Match("none", None, None, evidence, runners)
 
         if best.evidence < th.evidence:
-            question_cov = best.features[1]
-            if best.evidence >= th.vague_evidence and question_cov >= th.vague_coverage:
-                return self._clarify(procs, evidence)
-            if ranking.n_content >= th.story_words and best.evidence >= th.story_evidence:
-                # A long story that names no procedure outright but keeps pointing at a few: asking
-                # beats "not understood".
-                return self._clarify(procs, evidence)
-            if any(c.evidence >= th.evidence for c in procs[:3]):
-                # The likeliest reading is vague, but the question does name a procedure plainly.
-                return self._clarify(procs, evidence)
-            return Match("none", None, None, evidence, runners)
-        runner_up = ranked[1].share if len(ranked) > 1 else 0.0
-        # Far better evidenced than every serious rival: the question says this procedure's words
-        # outright, even if the rivals' phrasings share more of its context words.
-        rivals = [c.evidence for c in ranked[1:] if c.share >= th.rival_share]
-        lead = best.evidence - max(rivals, default=0.0)
-        # Every word of the question belongs to one of its phrasings ("làm giấy khai sinh"): a smaller
-        # lead is enough.
-        said_outright = best.features[0] >= th.outright_phrase and best.features[1] >= th.outright_question
-        needed = th.outright_lead if said_outright else th.evidence_lead
-        outspoken = best.share >= th.rival_share and lead >= needed
-        confident = outspoken or best.share >= th.sure_share or (
-            best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
-        )
+            return self._when_vague(ranking, procs, evidence, runners)
+        confident = self._confident(ranked)
         if doc.referral is not None:
-            best_procedure = max((c.evidence for c in procs), default=0.0)
-            if best_procedure >= best.evidence + th.procedure_lead and not other_intent:
-                # "thường trú ở tỉnh khác thì đăng ký kết hôn ở đâu": the other agency's word is context,
-                # the commune procedure is named outright.
-                return self._clarify(procs, evidence)
-            if confident or other_intent or best.evidence >= best_procedure + th.referral_lead:
-                return Match("referral", None, doc.referral, evidence, runners)
-            # A commune procedure is nearly as likely: let the citizen choose among those.
-            return self._clarify(procs, evidence)
+            return self._refer_or_ask(best, procs, confident, other_intent, evidence, runners)
         strongest = max(ranked, key=lambda c: c.evidence)
         if strongest.evidence >= best.evidence + th.referral_lead and self._docs[strongest.index].referral:
             # "làm hộ chiếu lần đầu": "lần đầu" ranks a commune procedure first, but the words of the
@@ -828,6 +798,63 @@ class Matcher:
         )
         if confident and not sibling_ahead and best.evidence >= strongest.evidence - th.evidence_lag:
             return Match("procedure", doc.procedure, None, evidence, runners)
+        return self._clarify(procs, evidence)
+
+    def _when_vague(
+        self, ranking: _Ranking, procs: list[_Scored], evidence: float, runners: tuple[Candidate, ...]
+    ) -> Match:
+        """Too little evidence for an answer: a choice when something is still pointed at, else none."""
+        th = self.thresholds
+        best = ranking.candidates[0]
+        if best.evidence >= th.vague_evidence and best.features[1] >= th.vague_coverage:
+            return self._clarify(procs, evidence)
+        if ranking.n_content >= th.story_words and best.evidence >= th.story_evidence:
+            # A long story that names no procedure outright but keeps pointing at a few: asking
+            # beats "not understood".
+            return self._clarify(procs, evidence)
+        if any(c.evidence >= th.evidence for c in procs[:3]):
+            # The likeliest reading is vague, but the question does name a procedure plainly.
+            return self._clarify(procs, evidence)
+        return Match("none", None, None, evidence, runners)
+
+    def _confident(self, ranked: list[_Scored]) -> bool:
+        """Does the best lead the others enough to answer it without asking?"""
+        th = self.thresholds
+        best = ranked[0]
+        runner_up = ranked[1].share if len(ranked) > 1 else 0.0
+        # Far better evidenced than every serious rival: the question says this procedure's words
+        # outright, even if the rivals' phrasings share more of its context words.
+        rivals = [c.evidence for c in ranked[1:] if c.share >= th.rival_share]
+        lead = best.evidence - max(rivals, default=0.0)
+        # Every word of the question belongs to one of its phrasings ("làm giấy khai sinh"): a smaller
+        # lead is enough.
+        said_outright = best.features[0] >= th.outright_phrase and best.features[1] >= th.outright_question
+        needed = th.outright_lead if said_outright else th.evidence_lead
+        if best.share >= th.rival_share and lead >= needed:
+            return True
+        return best.share >= th.sure_share or (
+            best.share >= th.lead_share and best.share >= th.lead_ratio * runner_up
+        )
+
+    def _refer_or_ask(
+        self,
+        best: _Scored,
+        procs: list[_Scored],
+        confident: bool,
+        other_intent: bool,
+        evidence: float,
+        runners: tuple[Candidate, ...],
+    ) -> Match:
+        """Another agency's matter ranks first: refer, unless a commune procedure is as likely."""
+        th = self.thresholds
+        best_procedure = max((c.evidence for c in procs), default=0.0)
+        if best_procedure >= best.evidence + th.procedure_lead and not other_intent:
+            # "thường trú ở tỉnh khác thì đăng ký kết hôn ở đâu": the other agency's word is context,
+            # the commune procedure is named outright.
+            return self._clarify(procs, evidence)
+        if confident or other_intent or best.evidence >= best_procedure + th.referral_lead:
+            return Match("referral", None, self._docs[best.index].referral, evidence, runners)
+        # A commune procedure is nearly as likely: let the citizen choose among those.
         return self._clarify(procs, evidence)
 
     def _reading(self, question: str) -> _Ranking:
