@@ -320,18 +320,8 @@ def test_chart_renders_png_with_vietnamese_glyphs(cal, tmp_path):
 
 
 def test_report_accepts_light_rows_with_int_status(cal):
-    """Storage may feed NamedTuples from SQL rows instead of building Dossier objects."""
-    from typing import NamedTuple
-
-    class Row(NamedTuple):
-        field: str
-        received_at: datetime
-        appointment_date: date | None
-        status: int
-        status_changed_at: datetime | None
-        finished_at: datetime | None
-        waiting_days: int
-        supplement_requests: int
+    """Storage feeds NamedTuples from SQL rows instead of building Dossier objects."""
+    from bot.storage.dossiers import KpiRow as Row
 
     rows = [
         Row(d.field, d.received_at, d.appointment_date, int(d.status), d.status_changed_at, d.finished_at,

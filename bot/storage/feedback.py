@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
 
 from bot.core import Attachment
 from bot.storage.db import Database
@@ -97,47 +98,21 @@ def _photos_json(photos: tuple[Attachment, ...]) -> str:
     return json.dumps([p.to_dict() for p in photos], ensure_ascii=False)
 
 
+_Record = TypeVar("_Record", "Report", "Event")
+
+
 def _report(row: sqlite3.Row) -> Report:
-    return Report(
-        id=row["id"],
-        code=row["code"],
-        kind=row["kind"],
-        channel=row["channel"],
-        user_id=row["user_id"],
-        chat_id=row["chat_id"],
-        category=row["category"],
-        body=row["body"],
-        photos=tuple(Attachment.from_dict(p) for p in json.loads(row["photos"] or "[]")),
-        latitude=row["latitude"],
-        longitude=row["longitude"],
-        contact_name=row["contact_name"],
-        contact_phone=row["contact_phone"],
-        status=row["status"],
-        status_note=row["status_note"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        first_reply_at=row["first_reply_at"],
-        closed_at=row["closed_at"],
-        reminded_at=row["reminded_at"],
-        rating=row["rating"],
-        rating_comment=row["rating_comment"],
-        rated_at=row["rated_at"],
-    )
+    photos = tuple(Attachment.from_dict(p) for p in json.loads(row["photos"] or "[]"))
+    return _from_row(Report, row, photos=photos)
 
 
 def _event(row: sqlite3.Row) -> Event:
-    return Event(
-        id=row["id"],
-        report_id=row["report_id"],
-        at=row["at"],
-        actor=row["actor"],
-        actor_id=row["actor_id"],
-        actor_name=row["actor_name"],
-        kind=row["kind"],
-        status=row["status"],
-        body=row["body"],
-        photos=row["photos"],
-    )
+    return _from_row(Event, row)
+
+
+def _from_row(cls: type[_Record], row: sqlite3.Row, **converted: Any) -> _Record:
+    """A record whose fields are the row's columns of the same names, some `converted` first."""
+    return cls(**{f.name: converted[f.name] if f.name in converted else row[f.name] for f in fields(cls)})
 
 
 async def next_sequence(db: Database, year: int) -> int:
