@@ -13,6 +13,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from fake_telegram import FakeTelegram
+from helpers import fast_settings
 
 from bot.app import App
 from bot.channels.telegram import TelegramChannel
@@ -42,20 +43,11 @@ async def fake_tg() -> AsyncIterator[FakeTelegram]:
 
 
 def telegram_settings(tmp_path: Path, fake: FakeTelegram, **overrides: object) -> Settings:
-    base = Settings(
-        database_path=tmp_path / "bot.db",
-        commune_name="UBND xã Thử Nghiệm",
+    base = fast_settings(
+        tmp_path,
         telegram_token=fake.token,
         telegram_api_base_url=fake.base_url,
         staff_chat_id=str(STAFF_CHAT),
-        group_messages_per_window=1000,
-        group_window_seconds=1.0,
-        private_messages_per_window=1000,
-        private_window_seconds=1.0,
-        bot_messages_per_second=1000,
-        retry_base_seconds=0.02,
-        retry_max_seconds=0.5,
-        send_timeout_seconds=2.0,
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 

@@ -27,6 +27,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 from fake_bot_api import FakeBotApi, Fault  # Fault kinds here: also "429", "429_bare", "403", "404"
+from helpers import fast_settings
 
 from bot.app import App
 from bot.channels.http import HttpServer
@@ -244,20 +245,11 @@ async def fake_zalo_server() -> AsyncIterator[FakeZalo]:
 
 
 def zalo_settings(tmp_path: Path, fake: FakeZalo, **overrides: object) -> Settings:
-    base = Settings(
-        database_path=tmp_path / "bot.db",
-        commune_name="UBND xã Thử Nghiệm",
+    base = fast_settings(
+        tmp_path,
         zalo_bot_token=fake.token,
         zalo_api_base_url=fake.base_url,
         zalo_webhook_secret=WEBHOOK_SECRET,
-        group_messages_per_window=1000,
-        group_window_seconds=1.0,
-        private_messages_per_window=1000,
-        private_window_seconds=1.0,
-        bot_messages_per_second=1000,
-        retry_base_seconds=0.02,
-        retry_max_seconds=0.5,
-        send_timeout_seconds=2.0,
     )
     return replace(base, **overrides)  # type: ignore[arg-type]
 

@@ -7,8 +7,10 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.channels.base import DeliveryError
+from bot.config import Settings
 from bot.core import IncomingMessage, Reply
 
 _ids = itertools.count(1)
@@ -80,3 +82,21 @@ def console_chat(tmp_path, lines: list[str], *extra: str) -> str:
         check=True,
     )
     return result.stdout
+
+
+def fast_settings(tmp_path: Path, **fields: object) -> Settings:
+    """Settings for a bot under test: its own database, and pacing and retries fast enough that a
+    test waits milliseconds, not the real platform limits. `fields` add the channel's token and URL."""
+    return Settings(
+        database_path=tmp_path / "bot.db",
+        commune_name="UBND xã Thử Nghiệm",
+        group_messages_per_window=1000,
+        group_window_seconds=1.0,
+        private_messages_per_window=1000,
+        private_window_seconds=1.0,
+        bot_messages_per_second=1000,
+        retry_base_seconds=0.02,
+        retry_max_seconds=0.5,
+        send_timeout_seconds=2.0,
+        **fields,  # type: ignore[arg-type]
+    )
