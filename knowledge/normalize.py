@@ -262,6 +262,7 @@ class Normalizer:
         self._phrases = _Rewrites(data.get("phrases"))
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
         self._after_person = [_AfterPerson(entry) for entry in data.get("after_person") or ()]
+        self._clause_end = [_AtClauseEnd(entry) for entry in data.get("clause_end") or ()]
 
         accented: set[str] = set()
         folded: set[str] = set()
@@ -361,6 +362,8 @@ class Normalizer:
         rewritten = self._phrases.apply(self._abbreviations.apply(toks))
         for rule in self._after_person:
             rewritten = rule.apply(rewritten)
+        for tag in self._clause_end:
+            rewritten = tag.apply(rewritten)
         a, aside = self._drop_stopwords(rewritten)
         if self._intents:
             # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only
@@ -614,6 +617,28 @@ class _AfterPerson:
             if _phrase_at(self._persons, toks, start) == end - start:
                 return True
         return False
+
+
+class _AtClauseEnd:
+    """A word that means something else as the last word of a clause ("được hông" is "được không")."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        self._words = _WordSet(entry["words"])
+        self._means = tuple(_plain_tokens(str(entry["means"])))
+        self._not_after = _WordSet(entry.get("not_after"))
+
+    def apply(self, toks: list[_Tok]) -> list[_Tok]:
+        if not any(self._words.has(t) for t in toks):
+            return toks
+        out: list[_Tok] = []
+        for i, tok in enumerate(toks):
+            last = i + 1 == len(toks) or not toks[i + 1][0]
+            prev = toks[i - 1] if i > 0 else _BREAK
+            if last and tok[0] and self._words.has(tok) and not (prev[0] and self._not_after.has(prev)):
+                out.extend(self._means)
+            else:
+                out.append(tok)
+        return out
 
 
 class _WordSet:

@@ -300,6 +300,16 @@ def test_regional_words(norm: Normalizer) -> None:
     assert content(norm, "giấy chủ quyền") == content(norm, "sổ đỏ")
 
 
+@pytest.mark.parametrize("text", ["làm trong ngày được hông", "lam trong ngay duoc hong", "có cần có mặt hông?"])
+def test_southern_question_tag_is_not_a_word(norm: Normalizer, text: str) -> None:
+    assert "hong" not in tokens_of(norm, text)
+
+
+@pytest.mark.parametrize("text", ["giay ket hon bi hong", "giấy kết hôn bị hỏng rồi", "làm sổ hong"])
+def test_bare_hong_after_a_paper_is_damage_or_colour(norm: Normalizer, text: str) -> None:
+    assert tokens_of(norm, text) != tokens_of(norm, text.replace("hong", "").replace("hỏng", ""))
+
+
 def test_n_of_ng_left_out_is_repaired() -> None:
     assert repair_typing("chug") == "chung"
     assert repair_typing("dog") == "dong"
