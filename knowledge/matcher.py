@@ -784,7 +784,13 @@ class Matcher:
         if doc.referral is not None:
             return self._refer_or_ask(best, procs, confident, other_intent, evidence, runners)
         strongest = max(ranked, key=lambda c: c.evidence)
-        if strongest.evidence >= best.evidence + th.referral_lead and self._docs[strongest.index].referral:
+        # A referral named only in passing ("... mà căn cước ghi là Hường, sửa lại sao") explains less of
+        # the question than the procedure ranked first: then it is context.
+        if (
+            strongest.evidence >= best.evidence + th.referral_lead
+            and self._docs[strongest.index].referral
+            and strongest.features[1] >= best.features[1]
+        ):
             # "làm hộ chiếu lần đầu": "lần đầu" ranks a commune procedure first, but the words of the
             # question are far better explained by another agency's matter.
             referral = self._docs[strongest.index].referral
@@ -852,7 +858,10 @@ class Matcher:
             # "thường trú ở tỉnh khác thì đăng ký kết hôn ở đâu": the other agency's word is context,
             # the commune procedure is named outright.
             return self._clarify(procs, evidence)
-        if confident or other_intent or best.evidence >= best_procedure + th.referral_lead:
+        # "nộp đơn kiện ra tòa án": a phrasing of the other agency's matter said in full, and no commune
+        # procedure better evidenced, is that matter even when procedures share its context words.
+        said_outright = best.features[0] >= th.outright_phrase and best.evidence > best_procedure
+        if confident or other_intent or said_outright or best.evidence >= best_procedure + th.referral_lead:
             return Match("referral", None, self._docs[best.index].referral, evidence, runners)
         # A commune procedure is nearly as likely: let the citizen choose among those.
         return self._clarify(procs, evidence)
