@@ -283,6 +283,7 @@ class Normalizer:
 
         self._intents = _phrase_index(data.get("other_intents"))
         self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
+        self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
         self._neg_words = _WordSet(neg.get("words"))
@@ -384,9 +385,24 @@ class Normalizer:
                 size = _phrase_at(exceptions, toks, i)
                 if size:
                     skip_to = max(skip_to, i + size)
-            if tok[0] in intents and i >= skip_to and i not in aside and _phrase_at(intents, toks, i):
-                found += 1
+            if tok[0] in intents and i >= skip_to and i not in aside:
+                size = _phrase_at(intents, toks, i)
+                if size and not self._an_alternative(toks, i, i + size):
+                    found += 1
         return found
+
+    def _an_alternative(self, toks: list[_Tok], start: int, end: int) -> bool:
+        """Is toks[start:end] one side of "X hay Y"? "chứng thực ở xã được không hay phải ra văn phòng
+        công chứng" asks about the commune's procedure; the other office is only what it is weighed
+        against."""
+        alternatives = self._alternatives
+        before = any(
+            0 < _phrase_at(alternatives, toks, k) <= start - k
+            for k in range(max(0, start - 4), start)
+            if toks[k][0] in alternatives
+        )
+        after = range(end, min(end + 2, len(toks)))
+        return before or any(toks[k][0] in alternatives and _phrase_at(alternatives, toks, k) for k in after)
 
     def _negation_at(self, toks: list[_Tok], i: int) -> tuple[int, int]:
         """(words of the negation itself, how many words it covers) when toks[i] starts one, else (0, 0).

@@ -300,7 +300,9 @@ def test_regional_words(norm: Normalizer) -> None:
     assert content(norm, "giấy chủ quyền") == content(norm, "sổ đỏ")
 
 
-@pytest.mark.parametrize("text", ["làm trong ngày được hông", "lam trong ngay duoc hong", "có cần có mặt hông?"])
+@pytest.mark.parametrize(
+    "text", ["làm trong ngày được hông", "lam trong ngay duoc hong", "có cần có mặt hông?"]
+)
 def test_southern_question_tag_is_not_a_word(norm: Normalizer, text: str) -> None:
     assert "hong" not in tokens_of(norm, text)
 
@@ -308,6 +310,13 @@ def test_southern_question_tag_is_not_a_word(norm: Normalizer, text: str) -> Non
 @pytest.mark.parametrize("text", ["giay ket hon bi hong", "giấy kết hôn bị hỏng rồi", "làm sổ hong"])
 def test_bare_hong_after_a_paper_is_damage_or_colour(norm: Normalizer, text: str) -> None:
     assert tokens_of(norm, text) != tokens_of(norm, text.replace("hong", "").replace("hỏng", ""))
+
+
+def test_another_office_weighed_against_the_commune_is_no_other_question(norm: Normalizer) -> None:
+    choice = "chứng thực di chúc ở xã được không hay phải ra văn phòng công chứng"
+    assert norm.analyze(choice).other_intents == 0
+    assert norm.analyze("văn phòng công chứng nào gần đây").other_intents == 1
+    assert norm.analyze("đặt tên con gái sao cho hay và ý nghĩa").other_intents == 1  # "hay" is "nice"
 
 
 def test_n_of_ng_left_out_is_repaired() -> None:
