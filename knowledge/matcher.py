@@ -505,10 +505,13 @@ class Matcher:
             return True
         return any(mine <= frozenset().union(*f) for f in self._forms.get(folded, ()))
 
-    def _analyze(self, question: str, purpose_is_request: bool = False) -> tuple[Analysis, int, int]:
-        """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, and
-        how many words were looked at. With `purpose_is_request`, words the normaliser took for a
-        purpose clause are read as the request itself."""
+    def _analyze(
+        self, question: str, purpose_is_request: bool = False
+    ) -> tuple[Analysis, int, int, tuple[str, ...]]:
+        """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
+        many words were looked at, and the tokens as the citizen meant them: a word typed with other
+        marks than the indexed one ("nhắn" for "nhận") left blank. With `purpose_is_request`, words
+        the normaliser took for a purpose clause are read as the request itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
@@ -517,6 +520,7 @@ class Matcher:
         accents = list(a.accents[:MAX_TOKENS])
         out_t: list[str] = []
         out_w: list[bool] = []
+        other_words: set[int] = set()
         unknown = 0
         seen = 0
         for i, t in enumerate(tokens):
@@ -535,6 +539,7 @@ class Matcher:
                 if acc is not None and strip_marks(acc) != acc and not self._compatible(acc, t):
                     w = True  # another word with the same letters: usable only inside two-word terms
                     unknown += 1
+                    other_words.add(len(out_t))
             elif not any(c in "aeiou" for c in t):
                 unknown += 1  # an abbreviation we do not know, not a typo
             elif is_syllable(t):
@@ -560,7 +565,8 @@ class Matcher:
                 unknown += 1
             out_t.append(t)
             out_w.append(w)
-        return Analysis(tuple(out_t), tuple(out_w), (), a.other_intents), unknown, seen
+        meant = tuple("" if k in other_words else t for k, t in enumerate(out_t))
+        return Analysis(tuple(out_t), tuple(out_w), (), a.other_intents), unknown, seen, meant
 
     # ------------------------------------------------------------------ matching
 
@@ -626,7 +632,7 @@ class Matcher:
 
     def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
-        a, unknown, seen = self._analyze(question, purpose_is_request)
+        a, unknown, seen, meant = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, len(a.content))
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
@@ -648,7 +654,7 @@ class Matcher:
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
         contrasts = self._contrasts(ids, qterms)
-        said = frozenset(a.tokens)
+        said = frozenset(meant)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -676,7 +682,7 @@ class Matcher:
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             doc_marks = self._docs[i].marks
             unmarked = bool(doc_marks) and not all(any(m <= said for m in group) for group in doc_marks)
-            if unmarked or any(_says(a.tokens, e) for e in self._docs[i].exclusions):
+            if unmarked or any(_says(meant, e) for e in self._docs[i].exclusions):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
                 rank -= w.unmarked
