@@ -818,6 +818,9 @@ class Matcher:
         """Too little evidence for an answer: a choice when something is still pointed at, else none."""
         th = self.thresholds
         best = ranking.candidates[0]
+        if ranking.other_intents:
+            # Vague, and phrased as another kind of question ("lương bao nhiêu"): nothing to offer.
+            return Match("none", None, None, evidence, runners)
         if best.evidence >= th.vague_evidence and best.features[1] >= th.vague_coverage:
             return self._clarify(procs, evidence)
         if ranking.n_content >= th.story_words and best.evidence >= th.story_evidence:
