@@ -25,6 +25,7 @@ DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev-questions.j
 OWN = Path(__file__).parent / "data" / "eval-questions.jsonl"
 SECOND = Path(__file__).parent / "data" / "eval-questions-2.jsonl"
 THIRD = Path(__file__).parent / "data" / "eval-questions-3.jsonl"
+FOURTH = Path(__file__).parent / "data" / "eval-questions-4.jsonl"
 
 
 @dataclass
@@ -88,9 +89,12 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third set is not yet at the issue's one-tap target: 95.0 / 98.1 / 0.7 / 98.2 when this floor was
-# set (1,616 questions in scope, 652 out). Raise it as the matcher improves; never lower it.
-THIRD_FLOOR = Thresholds(direct=0.945, one_tap=0.975, wrong=0.01, reject=0.98)
+# The third and fourth sets are not yet at the issue's one-tap target. Third: 95.7 / 98.1 / 0.9 / 98.6
+# when this floor was set (1,616 questions in scope, 652 out). Fourth (five sets written by other
+# people and first scored unseen, 974 in scope, 485 out): 96.3 / 98.5 / 0.6 / 97.7. Raise the floors
+# as the matcher improves; never lower them.
+THIRD_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.985)
+FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.975)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -128,8 +132,15 @@ def test_third_question_set(matcher: Matcher) -> None:
     _assert_thresholds(s, THIRD_FLOOR)
 
 
+@pytest.mark.skipif(not FOURTH.exists(), reason="tests/data/eval-questions-4.jsonl not available")
+def test_fourth_question_set(matcher: Matcher) -> None:
+    s = evaluate(matcher, FOURTH)
+    assert s.n_in >= 900 and s.n_out >= 400, "the question set should stay large"
+    _assert_thresholds(s, FOURTH_FLOOR)
+
+
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND, THIRD):
+    for path in (DEV, OWN, SECOND, THIRD, FOURTH):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():

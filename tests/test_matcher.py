@@ -143,6 +143,12 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("dang ky khai xinh cho con", "1.001193"),
         # Telex left in.
         ("ddang kys keets hoon", "1.000894"),
+        # A contract certified before: a copy of it, not a new certification.
+        ("xin ban sao hop dong da chung thuc o xa", "2.000942"),
+        # "được hông" is the Southern "được không", not a damaged paper to register again.
+        ("giay ket hon lam trong ngay duoc hong", "1.000894"),
+        # The other office is only what the commune is weighed against.
+        ("chung thuc di chuc o xa duoc khong hay phai ra van phong cong chung", "2.001019"),
     ],
 )
 def test_real_knowledge_base_answers(real: Matcher, question: str, code: str) -> None:
@@ -161,6 +167,18 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
 def test_other_agencies_are_referrals(real: Matcher, question: str) -> None:
     m = real.match(question)
     assert m.kind == "referral" and m.referral is not None
+
+
+def test_a_court_case_said_in_full_goes_to_the_court(real: Matcher) -> None:
+    # Mediation and land words are context; the lawsuit is named outright.
+    m = real.match("Tranh chấp đất hòa giải ở xã không thành, giờ nộp đơn kiện ra tòa án cần gì?")
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == "khoi-kien-toa-an"
+
+
+def test_a_referral_named_in_passing_is_context(real: Matcher) -> None:
+    m = real.match("tên tui trong giấy khai sinh ghi là Hườn mà căn cước là Hường, sửa lại sao?")
+    assert m.kind != "referral"
+    assert "1.004859" in {c.code for c in m.candidates[:3]}
 
 
 def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
@@ -188,6 +206,9 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "đặt tên con gái tên gì hay",
         "xe lăn cho người khuyết tật mua ở đâu",
         "lễ hội chùa Hương năm nay khai mạc ngày nào",
+        "Tại sao người Việt lại thờ cúng tổ tiên?",
+        "Sổ đỏ với sổ hồng khác nhau chỗ nào vậy?",
+        "Cán bộ tư pháp hộ tịch xã lương bao nhiêu một tháng?",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
