@@ -56,14 +56,15 @@ Stages:
 4. Decide: a phrase of another kind of question → none (or the referral),
    unless the question names a procedure outright; too little evidence →
    none, but a long story with some evidence, or a plainly named runner-up,
-   gets a choice (never when it is phrased as another kind of question); a confident share, a clear lead over the runner-up, or
-   evidence far ahead of every serious rival → the procedure, or the
-   referral (also when the referral is far better evidenced than any
-   procedure and explains as much of the question, or one of its phrasings
-   is said in full and no procedure is better evidenced) — unless a sibling procedure (similar official name) ranked
-   just below is clearly better evidenced, or another candidate much better
-   evidenced, when asking is safer; otherwise ask the citizen to choose among
-   up to three procedures, best first.
+   gets a choice (never when it is phrased as another kind of question);
+   a confident share, a clear lead over the runner-up, or evidence far
+   ahead of every serious rival → the procedure, or the referral (also when
+   the referral is far better evidenced than any procedure and explains as
+   much of the question, or one of its phrasings is said in full and no
+   procedure is better evidenced) — unless a sibling procedure (similar
+   official name) ranked just below is clearly better evidenced, or another
+   candidate much better evidenced, when asking is safer; otherwise ask the
+   citizen to choose among up to three procedures, best first.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
 and the two tests/data question sets (few parameters, rounded); thresholds
