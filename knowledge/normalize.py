@@ -600,31 +600,41 @@ class _Rewrites:
         return out
 
 
-class _AfterPerson:
-    """A word that means something else right after a person ("bố mới mất" is "bố mới qua đời")."""
+class _WordInContext:
+    """A word that means something else where its context says so: subclasses say where."""
 
-    def __init__(self, entry: dict[str, Any]) -> None:
-        self._word = _WordSet([entry["word"]])
-        self._means = tuple(_plain_tokens(str(entry["means"])))
-        self._persons = _phrase_index(entry.get("after"))
-        self._between = _WordSet(entry.get("between"))
-        self._not_before = _WordSet(entry.get("not_before"))
+    def __init__(self, words: Iterable[Any], means: Any) -> None:
+        self._words = _WordSet(words)
+        self._means = tuple(_plain_tokens(str(means)))
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        if not any(self._word.has(t) for t in toks):
+        if not any(self._words.has(t) for t in toks):
             return toks
         out: list[_Tok] = []
         for i, tok in enumerate(toks):
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
-            if nxt is not None and nxt[0] and self._not_before.has(nxt):
-                out.append(tok)
-            elif tok[0] and self._word.has(tok) and self._after_person(toks, i):
+            if tok[0] and self._words.has(tok) and self._here(toks, i):
                 out.extend(self._means)
             else:
                 out.append(tok)
         return out
 
-    def _after_person(self, toks: list[_Tok], i: int) -> bool:
+    def _here(self, toks: list[_Tok], i: int) -> bool:
+        raise NotImplementedError
+
+
+class _AfterPerson(_WordInContext):
+    """Right after a person ("bố mới mất" is "bố mới qua đời")."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__([entry["word"]], entry["means"])
+        self._persons = _phrase_index(entry.get("after"))
+        self._between = _WordSet(entry.get("between"))
+        self._not_before = _WordSet(entry.get("not_before"))
+
+    def _here(self, toks: list[_Tok], i: int) -> bool:
+        nxt = toks[i + 1] if i + 1 < len(toks) else _BREAK
+        if nxt[0] and self._not_before.has(nxt):
+            return False
         end = i
         for _ in range(3):
             if end > 0 and toks[end - 1][0] and self._between.has(toks[end - 1]):
@@ -635,26 +645,17 @@ class _AfterPerson:
         return False
 
 
-class _AtClauseEnd:
-    """A word that means something else as the last word of a clause ("được hông" is "được không")."""
+class _AtClauseEnd(_WordInContext):
+    """As the last word of a clause ("được hông" is "được không")."""
 
     def __init__(self, entry: dict[str, Any]) -> None:
-        self._words = _WordSet(entry["words"])
-        self._means = tuple(_plain_tokens(str(entry["means"])))
+        super().__init__(entry["words"], entry["means"])
         self._not_after = _WordSet(entry.get("not_after"))
 
-    def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        if not any(self._words.has(t) for t in toks):
-            return toks
-        out: list[_Tok] = []
-        for i, tok in enumerate(toks):
-            last = i + 1 == len(toks) or not toks[i + 1][0]
-            prev = toks[i - 1] if i > 0 else _BREAK
-            if last and tok[0] and self._words.has(tok) and not (prev[0] and self._not_after.has(prev)):
-                out.extend(self._means)
-            else:
-                out.append(tok)
-        return out
+    def _here(self, toks: list[_Tok], i: int) -> bool:
+        last = i + 1 == len(toks) or not toks[i + 1][0]
+        prev = toks[i - 1] if i > 0 else _BREAK
+        return last and not (prev[0] and self._not_after.has(prev))
 
 
 class _WordSet:
