@@ -261,8 +261,10 @@ class Normalizer:
         self._abbreviations = _Rewrites(data.get("abbreviations"))
         self._phrases = _Rewrites(data.get("phrases"))
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
-        self._after_person = [_AfterPerson(entry) for entry in data.get("after_person") or ()]
-        self._clause_end = [_AtClauseEnd(entry) for entry in data.get("clause_end") or ()]
+        self._words_in_context: list[_WordInContext] = [
+            *(_AfterPerson(entry) for entry in data.get("after_person") or ()),
+            *(_AtClauseEnd(entry) for entry in data.get("clause_end") or ()),
+        ]
 
         accented: set[str] = set()
         folded: set[str] = set()
@@ -361,10 +363,8 @@ class Normalizer:
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
         rewritten = self._phrases.apply(self._abbreviations.apply(toks))
-        for rule in self._after_person:
+        for rule in self._words_in_context:
             rewritten = rule.apply(rewritten)
-        for tag in self._clause_end:
-            rewritten = tag.apply(rewritten)
         a, aside = self._drop_stopwords(rewritten)
         if self._intents:
             # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only
