@@ -56,9 +56,10 @@ REFERRAL_KEYS = frozenset(
 _MISSING = object()
 
 
-class _YamlLoader(yaml.SafeLoader):
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """SafeLoader that leaves dates as text, so an impossible date like 2026-02-30 becomes a named
-    field error from our own check instead of a bare ValueError from deep inside PyYAML."""
+    field error from our own check instead of a bare ValueError from deep inside PyYAML. The libyaml
+    one when PyYAML has it (the wheels do): ten times faster, which a province-wide catalogue needs."""
 
 
 _YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
