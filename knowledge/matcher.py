@@ -185,6 +185,7 @@ class _Scored:
 class _Ranking:
     candidates: list[_Scored]
     other_intents: int  # phrases of another kind of question ("giá rẻ", "lịch tiêm")
+    not_requests: int  # phrases that talk about procedures without asking for one ("có bao nhiêu cặp")
     n_content: int  # content words of the question
     purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
 
@@ -568,7 +569,8 @@ class Matcher:
             out_t.append(t)
             out_w.append(w)
         meant = tuple("" if k in other_words else t for k, t in enumerate(out_t))
-        return Analysis(tuple(out_t), tuple(out_w), (), a.other_intents), unknown, seen, meant
+        analysis = Analysis(tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests)
+        return analysis, unknown, seen, meant
 
     # ------------------------------------------------------------------ matching
 
@@ -635,7 +637,7 @@ class Matcher:
     def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
         a, unknown, seen, meant = self._analyze(question, purpose_is_request)
-        ranking = _Ranking([], a.other_intents, len(a.content))
+        ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content))
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
@@ -781,6 +783,9 @@ class Matcher:
         evidence = round(best.evidence, 1)
         procs = [c for c in ranked if self._docs[c.index].procedure is not None]
         runners = tuple(self._candidate(c) for c in procs[:3])
+        if ranking.not_requests:
+            # "năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn": about a procedure, asking for none.
+            return Match("none", None, None, evidence, runners)
         other_intent = ranking.other_intents > 0
         if other_intent and doc.referral is None and best.evidence < th.despite_other_intent:
             # "văn phòng luật sư nào soạn di chúc giá rẻ": a procedure's words, another kind of question.

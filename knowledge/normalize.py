@@ -233,6 +233,10 @@ class Analysis:
     # How many phrases of another kind of question it holds ("giá rẻ", "mua ở đâu", "lịch tiêm"): the
     # citizen asks about something the one-stop office does not do, even if a procedure's words appear.
     other_intents: int = 0
+    # How many phrases that talk about procedures without asking for one ("có bao nhiêu cặp đăng ký
+    # kết hôn", "theo ý kiến của quý cơ quan"): statistics, history, opinions. Unlike another intent,
+    # naming a procedure outright does not make such a question a request.
+    not_requests: int = 0
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
     def __post_init__(self) -> None:
@@ -285,6 +289,7 @@ class Normalizer:
 
         self._intents = _phrase_index(data.get("other_intents"))
         self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
+        self._not_requests = _phrase_index(data.get("not_requests"))
         self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
@@ -366,20 +371,22 @@ class Normalizer:
         for rule in self._words_in_context:
             rewritten = rule.apply(rewritten)
         a, aside = self._drop_stopwords(rewritten)
-        if self._intents:
-            # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only
-            # what the paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
-            found = self._count_intents(rewritten, aside)
-            if found:
-                a = Analysis(a.tokens, a.weak, a.accents, found)
+        # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
+        # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
+        intents = self._count_phrases(self._intents, rewritten, aside)
+        not_requests = self._count_phrases(self._not_requests, rewritten, aside)
+        if intents or not_requests:
+            a = Analysis(a.tokens, a.weak, a.accents, intents, not_requests)
         return a
 
-    def _count_intents(self, toks: list[_Tok], aside: set[int]) -> int:
-        """Phrases of another kind of question, outside the phrases that only look like one ("miễn
-        học phí" is a reason to ask for a paper, "học phí" alone a question about a school)."""
+    def _count_phrases(self, index: _PhraseIndex, toks: list[_Tok], aside: set[int]) -> int:
+        """Phrases of `index` said in toks, outside the phrases that only look like another intent
+        ("miễn học phí" is a reason to ask for a paper, "học phí" alone a question about a school)."""
+        if not index:
+            return 0
         found = 0
         skip_to = 0
-        intents, exceptions = self._intents, self._intent_exceptions
+        intents, exceptions = index, self._intent_exceptions
         for i, tok in enumerate(toks):
             if tok[0] in exceptions:
                 size = _phrase_at(exceptions, toks, i)

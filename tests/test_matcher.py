@@ -163,10 +163,34 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
     assert real.match("Bạn là người thật hay máy vậy?").kind == "none"
 
 
-@pytest.mark.parametrize("question", ["làm hộ chiếu ở đâu", "cap lai can cuoc bi mat", "thủ tục ly hôn"])
-def test_other_agencies_are_referrals(real: Matcher, question: str) -> None:
+@pytest.mark.parametrize(
+    ("question", "referral"),
+    [
+        ("làm hộ chiếu ở đâu", "ho-chieu"),
+        ("cap lai can cuoc bi mat", "can-cuoc"),
+        ("thủ tục ly hôn", "ly-hon"),
+        ("chồng tôi người Hàn muốn nhập quốc tịch Việt Nam thì nộp hồ sơ ở đâu", "quoc-tich"),
+        ("công ty xin giấy phép xây dựng nhà xưởng trong khu công nghiệp", "giay-phep-xay-dung-cong-trinh"),
+        ("lệ phí trước bạ khi sang tên nhà đất nộp ở đâu", "thue-tncn"),
+        ("mất bằng tốt nghiệp cấp 3 xin cấp lại ở đâu", "van-bang-chung-chi"),
+    ],
+)
+def test_other_agencies_are_referrals(real: Matcher, question: str, referral: str) -> None:
     m = real.match(question)
-    assert m.kind == "referral" and m.referral is not None
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == referral
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Xin hỏi năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn?",
+        "mỗi năm cả nước có bao nhiêu trẻ được đăng ký khai sinh",
+        "Theo quý cơ quan, thủ tục chứng thực ở xã còn rườm rà ở điểm nào?",
+    ],
+)
+def test_talk_about_a_procedure_named_outright_is_no_request(real: Matcher, question: str) -> None:
+    # The procedure is named in full; the citizen asks for a statistic or an opinion, not the paper.
+    assert real.match(question).kind == "none"
 
 
 def test_a_court_case_said_in_full_goes_to_the_court(real: Matcher) -> None:
@@ -209,6 +233,7 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "Tại sao người Việt lại thờ cúng tổ tiên?",
         "Sổ đỏ với sổ hồng khác nhau chỗ nào vậy?",
         "Cán bộ tư pháp hộ tịch xã lương bao nhiêu một tháng?",
+        "bài thuốc dân gian chữa ho cho người cao tuổi",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:

@@ -355,9 +355,27 @@ def test_an_unwanted_or_purpose_intent_does_not_count(norm: Normalizer) -> None:
         "người già nên ăn gì cho khỏe xương",
         "mua bìa đựng sổ đỏ loại nào không bị ẩm mốc",
         "viết giúp bài phát biểu đám cưới",
-        "giấy chứng tử tiếng anh là gì",
         "tỷ số trận việt nam thái lan",
     ],
 )
 def test_advice_shopping_and_writing_requests_are_other_intents(norm: Normalizer, text: str) -> None:
     assert norm.analyze(text).other_intents > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn",
+        "thong ke so ca khai sinh nam nay",
+        "Theo ý kiến của quý cơ quan, thủ tục chứng thực có rườm rà không?",
+        "giấy chứng tử tiếng anh là gì",
+        "lễ hội nghinh ông có từ năm nào",
+    ],
+)
+def test_statistics_history_and_opinions_are_not_requests(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).not_requests > 0
+
+
+def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
+    # "bao nhiêu" asks for a detail of the procedure; "có bao nhiêu cặp" counts people.
+    assert norm.analyze("đăng ký khai sinh cần nộp bao nhiêu bản sao").not_requests == 0
