@@ -156,6 +156,9 @@ class Thresholds:
     outright_question: float = 0.95  # ... and it explains this much of the question
     procedure_lead: float = 5.0  # ... but a procedure this much better evidenced is offered instead
     referral_lead: float = 20.0  # another agency's matter this much better evidenced is referred to
+    # ... and a referral ranked first with this share, explaining more of the question than any procedure
+    # said in it, is referred even when the procedure's own phrasing is better evidenced.
+    certain_share: float = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -869,8 +872,13 @@ class Matcher:
     ) -> Match:
         """Another agency's matter ranks first: refer, unless a commune procedure is as likely."""
         th = self.thresholds
-        best_procedure = max((c.evidence for c in procs), default=0.0)
-        if best_procedure >= best.evidence + th.procedure_lead and not other_intent:
+        rival = max(procs, key=lambda c: c.evidence, default=None)
+        best_procedure = rival.evidence if rival is not None else 0.0
+        # "đăng ký kết hôn tại Đại sứ quán Việt Nam ở Tokyo", "công ty xây nhà xưởng trong khu công
+        # nghiệp xin giấy phép xây dựng ở đâu": the procedure is named, the rest of the question is
+        # another agency's matter.
+        certain = best.share >= th.certain_share and (rival is None or best.features[1] > rival.features[1])
+        if best_procedure >= best.evidence + th.procedure_lead and not other_intent and not certain:
             # "thường trú ở tỉnh khác thì đăng ký kết hôn ở đâu": the other agency's word is context,
             # the commune procedure is named outright.
             return self._clarify(procs, evidence)

@@ -173,6 +173,12 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
         ("công ty xin giấy phép xây dựng nhà xưởng trong khu công nghiệp", "giay-phep-xay-dung-cong-trinh"),
         ("lệ phí trước bạ khi sang tên nhà đất nộp ở đâu", "thue-tncn"),
         ("mất bằng tốt nghiệp cấp 3 xin cấp lại ở đâu", "van-bang-chung-chi"),
+        # The procedure is named, but the rest of the question is another agency's matter.
+        ("vợ chồng em đều ở Nhật, muốn đăng ký kết hôn tại Đại sứ quán Việt Nam ở Tokyo", "co-quan-dai-dien"),
+        (
+            "công ty tôi xây nhà xưởng trong khu công nghiệp thì xin giấy phép xây dựng ở cơ quan nào",
+            "giay-phep-xay-dung-cong-trinh",
+        ),
     ],
 )
 def test_other_agencies_are_referrals(real: Matcher, question: str, referral: str) -> None:
