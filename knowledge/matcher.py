@@ -665,6 +665,9 @@ class Matcher:
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
         contrasts = self._contrasts(ids, qterms)
         said = frozenset(meant)
+        # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
+        # lãnh sự không" is about a paper issued abroad.
+        stated = tuple(t.removeprefix(PURPOSE) for t in meant)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -692,7 +695,7 @@ class Matcher:
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             doc_marks = self._docs[i].marks
             unmarked = bool(doc_marks) and not all(any(m <= said for m in group) for group in doc_marks)
-            if unmarked or any(_says(meant, e) for e in self._docs[i].exclusions):
+            if unmarked or any(_says(stated, e) for e in self._docs[i].exclusions):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
                 rank -= w.unmarked
