@@ -315,6 +315,8 @@ def test_bare_hong_after_a_paper_is_damage_or_colour(norm: Normalizer, text: str
 def test_another_office_weighed_against_the_commune_is_no_other_question(norm: Normalizer) -> None:
     choice = "chứng thực di chúc ở xã được không hay phải ra văn phòng công chứng"
     assert norm.analyze(choice).other_intents == 0
+    obliged = "chứng thực hợp đồng ở xã được ko hay bắt buộc ra văn phòng công chứng"
+    assert norm.analyze(obliged).other_intents == 0
     assert norm.analyze("văn phòng công chứng nào gần đây").other_intents > 0
     assert norm.analyze("đặt tên con gái sao cho hay và ý nghĩa").other_intents > 0  # "hay" is "nice"
 
