@@ -290,6 +290,7 @@ class Normalizer:
         self._intents = _phrase_index(data.get("other_intents"))
         self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
         self._not_requests = _phrase_index(data.get("not_requests"))
+        self._feedback = _Feedback(data.get("feedback"))
         self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
@@ -375,6 +376,8 @@ class Normalizer:
         # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
         intents = self._count_phrases(self._intents, rewritten, aside)
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
+        if not spelled and self._feedback.only(text, rewritten):
+            not_requests += 1
         if intents or not_requests:
             a = Analysis(a.tokens, a.weak, a.accents, intents, not_requests)
         return a
@@ -663,6 +666,41 @@ class _AtClauseEnd(_WordInContext):
         last = i + 1 == len(toks) or not toks[i + 1][0]
         prev = toks[i - 1] if i > 0 else _BREAK
         return last and not (prev[0] and self._not_after.has(prev))
+
+
+class _Feedback:
+    """Praise, thanks for something done, or a complaint, with nothing asked: "cảm ơn ad nhé, làm xong
+    giấy khai sinh cho bé rồi", "cán bộ nói năng khó chịu, tôi rất bức xúc". Such a message names a
+    procedure without asking for it. Thanks alone is no sign: "làm giấy khai sinh, cảm ơn" asks."""
+
+    def __init__(self, raw: dict[str, Any] | None) -> None:
+        raw = raw or {}
+        self._said = _phrase_index(raw.get("phrases"))
+        self._thanks = _phrase_index(raw.get("thanks"))
+        self._asking = _phrase_index(raw.get("asking"))
+        self._asking_at_end = _WordSet(raw.get("asking_at_clause_end"))
+
+    def only(self, text: str, toks: list[_Tok]) -> bool:
+        if not self._said or "?" in text:
+            return False
+        found = False
+        i, n = 0, len(toks)
+        while i < n:
+            folded = toks[i][0]
+            size = max(
+                _phrase_at(self._thanks, toks, i) if folded in self._thanks else 0,
+                _phrase_at(self._said, toks, i) if folded in self._said else 0,
+            )
+            if size:
+                found = found or _phrase_at(self._said, toks, i) > 0
+                i += size
+                continue
+            if folded in self._asking and _phrase_at(self._asking, toks, i):
+                return False
+            if self._asking_at_end.has(toks[i]) and (i + 1 == n or not toks[i + 1][0]):
+                return False
+            i += 1
+        return found
 
 
 class _WordSet:

@@ -175,6 +175,9 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
         ("công ty xin giấy phép xây dựng nhà xưởng trong khu công nghiệp", "giay-phep-xay-dung-cong-trinh"),
         ("lệ phí trước bạ khi sang tên nhà đất nộp ở đâu", "thue-tncn"),
         ("mất bằng tốt nghiệp cấp 3 xin cấp lại ở đâu", "van-bang-chung-chi"),
+        ("con trai tôi đủ 17 tuổi, đăng ký nghĩa vụ quân sự lần đầu làm ở đâu", "nghia-vu-quan-su"),
+        ("giấy chứng nhận đủ điều kiện an toàn thực phẩm", "giay-phep-kinh-doanh-co-dieu-kien"),
+        ("đăng ký nhãn hiệu cho sản phẩm mật ong ở cục sở hữu trí tuệ", "so-huu-tri-tue"),
         # The procedure is named, but the rest of the question is another agency's matter.
         ("vợ chồng em đều ở Nhật, muốn đăng ký kết hôn tại Đại sứ quán Việt Nam ở Tokyo", "co-quan-dai-dien"),
         (
@@ -194,6 +197,9 @@ def test_other_agencies_are_referrals(real: Matcher, question: str, referral: st
         "Xin hỏi năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn?",
         "mỗi năm cả nước có bao nhiêu trẻ được đăng ký khai sinh",
         "Theo quý cơ quan, thủ tục chứng thực ở xã còn rườm rà ở điểm nào?",
+        "Các nước châu Âu có thủ tục công nhận hộ nghèo như Việt Nam không?",
+        "bot oi ke chuyen cuoi ve dang ky ket hon di",
+        "cam on ad nhe, lam xong giay khai sinh cho be roi",
     ],
 )
 def test_talk_about_a_procedure_named_outright_is_no_request(real: Matcher, question: str) -> None:

@@ -381,3 +381,28 @@ def test_statistics_history_and_opinions_are_not_requests(norm: Normalizer, text
 def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
     # "bao nhiêu" asks for a detail of the procedure; "có bao nhiêu cặp" counts people.
     assert norm.analyze("đăng ký khai sinh cần nộp bao nhiêu bản sao").not_requests == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cam on ad nhe, lam xong giay khai sinh cho be roi",
+        "Tôi rất không hài lòng vì cán bộ bắt tôi chờ cả buổi sáng chỉ để chứng thực chữ ký.",
+        "Xin chân thành cảm ơn, nhờ hướng dẫn mà tôi đã đăng ký lại khai sinh thành công cho bố tôi.",
+    ],
+)
+def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).not_requests > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "làm giấy khai sinh cho con, cảm ơn",  # thanks alone: still a request
+        "làm xong khai sinh rồi thì làm bảo hiểm y tế cho bé ở đâu",  # something done, and a question
+        "cảm ơn ad, cho em hỏi làm xong giấy khai sinh rồi có cần làm gì nữa không",
+        "chứng thực xong rồi mà sai tên, làm lại được không?",
+    ],
+)
+def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).not_requests == 0
