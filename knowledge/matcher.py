@@ -54,7 +54,8 @@ Stages:
    When this reading explains too little and words were taken for a purpose,
    they are read as the request instead ("phá nhà cũ để xây nhà mới").
 4. Decide: talk about procedures that asks for none (statistics, history,
-   opinions: "xã mình có bao nhiêu cặp đăng ký kết hôn") → none; a phrase
+   opinions, thanks for something done: "xã mình có bao nhiêu cặp đăng ký
+   kết hôn", "cảm ơn ad, làm xong giấy khai sinh rồi") → none; a phrase
    of another kind of question → none (or the referral), unless the
    question names a procedure outright; too little evidence →
    none, but a long story with some evidence, or a plainly named runner-up,
@@ -64,10 +65,11 @@ Stages:
    the referral is far better evidenced than any procedure and explains as
    much of the question, or one of its phrasings is said in full and no
    procedure is better evidenced, or it ranks first all but certainly and
-   explains more of the question than the procedure named in it) — unless a sibling procedure (similar
-   official name) ranked just below is clearly better evidenced, or another
-   candidate much better evidenced, when asking is safer; otherwise ask the
-   citizen to choose among up to three procedures, best first.
+   explains more of the question than the procedure named in it) — unless
+   a sibling procedure (similar official name) ranked just below is
+   clearly better evidenced, or another candidate much better evidenced,
+   when asking is safer; otherwise ask the citizen to choose among up to
+   three procedures, best first.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
 and the two tests/data question sets (few parameters, rounded); thresholds

@@ -234,8 +234,9 @@ class Analysis:
     # citizen asks about something the one-stop office does not do, even if a procedure's words appear.
     other_intents: int = 0
     # How many phrases that talk about procedures without asking for one ("có bao nhiêu cặp đăng ký
-    # kết hôn", "theo ý kiến của quý cơ quan"): statistics, history, opinions. Unlike another intent,
-    # naming a procedure outright does not make such a question a request.
+    # kết hôn", "theo ý kiến của quý cơ quan"): statistics, history, opinions; feedback with nothing
+    # asked counts as one. Unlike another intent, naming a procedure outright does not make such a
+    # message a request.
     not_requests: int = 0
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
@@ -389,14 +390,14 @@ class Normalizer:
             return 0
         found = 0
         skip_to = 0
-        intents, exceptions = index, self._intent_exceptions
+        exceptions = self._intent_exceptions
         for i, tok in enumerate(toks):
             if tok[0] in exceptions:
                 size = _phrase_at(exceptions, toks, i)
                 if size:
                     skip_to = max(skip_to, i + size)
-            if tok[0] in intents and i >= skip_to and i not in aside:
-                size = _phrase_at(intents, toks, i)
+            if tok[0] in index and i >= skip_to and i not in aside:
+                size = _phrase_at(index, toks, i)
                 if size and not self._an_alternative(toks, i, i + size):
                     found += 1
         return found
@@ -681,19 +682,19 @@ class _Feedback:
         self._asking_at_end = _WordSet(raw.get("asking_at_clause_end"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
+        """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
+        ("... xong chưa", "... được không") makes it a question about what was done."""
         if not self._said or "?" in text:
             return False
         found = False
         i, n = 0, len(toks)
         while i < n:
             folded = toks[i][0]
-            size = max(
-                _phrase_at(self._thanks, toks, i) if folded in self._thanks else 0,
-                _phrase_at(self._said, toks, i) if folded in self._said else 0,
-            )
-            if size:
-                found = found or _phrase_at(self._said, toks, i) > 0
-                i += size
+            said = _phrase_at(self._said, toks, i) if folded in self._said else 0
+            thanks = _phrase_at(self._thanks, toks, i) if folded in self._thanks else 0
+            if said or thanks:
+                found = found or said > 0
+                i += max(said, thanks)
                 continue
             if folded in self._asking and _phrase_at(self._asking, toks, i):
                 return False
