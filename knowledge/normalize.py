@@ -373,11 +373,13 @@ class Normalizer:
         for rule in self._words_in_context:
             rewritten = rule.apply(rewritten)
         a, aside = self._drop_stopwords(rewritten)
+        if spelled:
+            return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
         # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
         intents = self._count_phrases(self._intents, rewritten, aside)
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
-        if not spelled and self._feedback.only(text, rewritten):
+        if self._feedback.only(text, rewritten):
             not_requests += 1
         if intents or not_requests:
             a = Analysis(a.tokens, a.weak, a.accents, intents, not_requests)
