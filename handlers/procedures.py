@@ -6,6 +6,7 @@ from bot.core import Button, Reply, buttons
 from bot.router import Audience, Context, Router
 from bot.storage import unanswered
 from bot.texts import browse as texts
+from bot.texts import common
 from bot.texts import procedures as cards
 from knowledge.loader import KnowledgeBaseError
 from knowledge.model import Procedure
@@ -26,6 +27,14 @@ def _dead_end() -> tuple[tuple[Button, ...], ...]:
     return buttons(
         [(texts.BTN_BROWSE, "proc:fields")],
         [(texts.BTN_ASK_OFFICIAL, "fb:ask")],
+        [(texts.BTN_MENU, "menu:main")],
+    )
+
+
+def _after_remark() -> tuple[tuple[Button, ...], ...]:
+    return buttons(
+        [(common.MENU_FEEDBACK, "fb:new")],
+        [(texts.BTN_BROWSE, "proc:fields")],
         [(texts.BTN_MENU, "menu:main")],
     )
 
@@ -51,6 +60,8 @@ async def question(ctx: Context) -> list[Reply]:
         rows = [[(_label(c.name), f"proc:{c.code}")] for c in match.candidates[:3]]
         rows.append([(texts.NONE_OF_THESE, "proc:none")])
         return [Reply(cards.clarify_prompt(), buttons=buttons(*rows))]
+    if match.asks_nothing:
+        return [Reply(cards.asks_nothing(), buttons=_after_remark())]
     return [Reply(cards.not_understood(), buttons=_dead_end())]
 
 

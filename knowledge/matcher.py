@@ -122,6 +122,8 @@ class Match:
 
     `score` is the evidence (0–100) for the best candidate. `candidates` are procedures only, best
     first: for clarify exactly the ones to offer, otherwise the runners-up for diagnostics.
+    `asks_nothing` marks a "none" for a message that was understood as no request at all (thanks,
+    a complaint, a statistic or an opinion): it deserves another reply than "not understood".
     """
 
     kind: Kind
@@ -129,6 +131,7 @@ class Match:
     referral: Referral | None
     score: float
     candidates: tuple[Candidate, ...]
+    asks_nothing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -796,7 +799,7 @@ class Matcher:
         runners = tuple(self._candidate(c) for c in procs[:3])
         if ranking.not_requests:
             # "năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn": about a procedure, asking for none.
-            return Match("none", None, None, evidence, runners)
+            return Match("none", None, None, evidence, runners, asks_nothing=True)
         other_intent = ranking.other_intents > 0
         if other_intent and doc.referral is None and best.evidence < th.despite_other_intent:
             # "văn phòng luật sư nào soạn di chúc giá rẻ": a procedure's words, another kind of question.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.texts.procedures import (
+    asks_nothing,
     clarify_prompt,
     format_vnd,
     not_understood,
@@ -87,6 +88,8 @@ def test_prompts_offer_a_next_step() -> None:
     assert "Anh/Chị" in clarify_prompt()
     text = not_understood()
     assert "Anh/Chị" in text and "Hỏi thủ tục" in text and "cán bộ" in text
+    remark = asks_nothing()
+    assert "Anh/Chị" in remark and "Gửi phản ánh, kiến nghị" in remark
 
 
 def test_money() -> None:

@@ -55,6 +55,14 @@ async def test_not_understood_offers_next_steps_and_is_recorded_for_staff(tmp_pa
     assert "giá vàng hôm nay bao nhiêu" in report.text
 
 
+async def test_thanks_for_a_done_procedure_gets_no_card_but_the_feedback_button(tmp_path, fake_tg, knowledge):
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, "cam on ad nhe, lam xong giay khai sinh cho be roi")
+        [answer] = await fake_tg.wait_for_messages(CITIZEN, 1)
+    assert "1.001193" not in answer.text and "Cảm ơn Anh/Chị" in answer.text
+    assert {"fb:new", "proc:fields", "menu:main"} <= set(answer.button_payloads)
+
+
 async def test_browse_by_field_then_card(tmp_path, fake_tg, knowledge):
     async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
         fake_tg.press(CITIZEN, "proc:fields")

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.texts.procedures import clarify_prompt, not_understood, procedure_card, referral_text
+from bot.texts.procedures import asks_nothing, clarify_prompt, not_understood, procedure_card, referral_text
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
 from knowledge.model import KnowledgeBase
@@ -61,7 +61,7 @@ def human_text(kb: KnowledgeBase, m: Match) -> str:
     if m.kind == "clarify":
         options = [f"{i}. {c.name}" for i, c in enumerate(m.candidates, 1)]
         return "\n".join([clarify_prompt(), *options])
-    return not_understood()
+    return asks_nothing() if m.asks_nothing else not_understood()
 
 
 def _answer(matcher: Matcher, kb: KnowledgeBase, question: str, as_json: bool, out: TextIO) -> None:

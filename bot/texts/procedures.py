@@ -21,6 +21,11 @@ NOT_UNDERSTOOD = (
     "• Chọn «Hỏi thủ tục» để xem thủ tục theo lĩnh vực\n"
     "• Gửi câu hỏi cho cán bộ xã qua mục «Gửi phản ánh, kiến nghị»"
 )
+ASKS_NOTHING = (
+    "Cảm ơn Anh/Chị đã nhắn. Tôi chỉ giúp tra cứu thủ tục hành chính của xã.\n"
+    "• Góp ý, phản ánh: Anh/Chị chọn «Gửi phản ánh, kiến nghị» để cán bộ xã xem.\n"
+    "• Hỏi thủ tục: Anh/Chị gõ câu hỏi, ví dụ «đăng ký kết hôn cần gì»."
+)
 UNCERTAIN_NOTE = "Một số thông tin trên đang được cán bộ kiểm tra lại; Anh/Chị nên hỏi Trung tâm trước khi đi nộp."
 CARD_FOOTER = "Anh/Chị cần hỏi thêm thì gõ câu hỏi hoặc liên hệ Trung tâm Phục vụ hành chính công của xã."
 
@@ -181,6 +186,11 @@ def clarify_prompt() -> str:
 
 def not_understood() -> str:
     return NOT_UNDERSTOOD
+
+
+def asks_nothing() -> str:
+    """For thanks, complaints, statistics and opinions: understood, but nothing to look up."""
+    return ASKS_NOTHING
 
 
 def split_for_limit(text: str, limit: int) -> list[str]:
