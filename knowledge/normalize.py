@@ -682,13 +682,15 @@ class _Feedback:
         self._thanks = _phrase_index(raw.get("thanks"))
         self._asking = _phrase_index(raw.get("asking"))
         self._asking_at_end = _WordSet(raw.get("asking_at_clause_end"))
+        self._done_at_end = _WordSet(raw.get("done_at_clause_end"))
+        self._particles = _WordSet(raw.get("particles"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
         ("... xong chưa", "... được không") makes it a question about what was done."""
         if not self._said or "?" in text:
             return False
-        found = False
+        found = thanked = done = False
         i, n = 0, len(toks)
         while i < n:
             folded = toks[i][0]
@@ -696,14 +698,23 @@ class _Feedback:
             thanks = _phrase_at(self._thanks, toks, i) if folded in self._thanks else 0
             if said or thanks:
                 found = found or said > 0
+                thanked = thanked or thanks > 0
                 i += max(said, thanks)
                 continue
             if folded in self._asking and _phrase_at(self._asking, toks, i):
                 return False
-            if self._asking_at_end.has(toks[i]) and (i + 1 == n or not toks[i + 1][0]):
+            if self._asking_at_end.has(toks[i]) and self._closes_clause(toks, i):
                 return False
+            done = done or (self._done_at_end.has(toks[i]) and self._closes_clause(toks, i))
             i += 1
-        return found
+        return found or (thanked and done)
+
+    def _closes_clause(self, toks: list[_Tok], i: int) -> bool:
+        """Is toks[i] the last word of its clause, but for particles ("rồi nha", "không ạ")?"""
+        j = i + 1
+        while j < len(toks) and toks[j][0] and self._particles.has(toks[j]):
+            j += 1
+        return j == len(toks) or not toks[j][0]
 
 
 class _WordSet:

@@ -389,6 +389,9 @@ def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
         "cam on ad nhe, lam xong giay khai sinh cho be roi",
         "Tôi rất không hài lòng vì cán bộ bắt tôi chờ cả buổi sáng chỉ để chứng thực chữ ký.",
         "Xin chân thành cảm ơn, nhờ hướng dẫn mà tôi đã đăng ký lại khai sinh thành công cho bố tôi.",
+        "hom qua di lam khai tu cho ba, cho lau qua troi, buc minh",
+        "cam on em nhen, giay ket hon lay roi",  # thanks, and something done
+        "giay dang ky ho kinh doanh cua tui co roi nha, tks",
     ],
 )
 def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) -> None:
@@ -402,6 +405,8 @@ def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) 
         "làm xong khai sinh rồi thì làm bảo hiểm y tế cho bé ở đâu",  # something done, and a question
         "cảm ơn ad, cho em hỏi làm xong giấy khai sinh rồi có cần làm gì nữa không",
         "chứng thực xong rồi mà sai tên, làm lại được không?",
+        "mẹ mất rồi, buồn quá, em muốn làm khai tử cho mẹ",
+        "cảm ơn, giấy khai sinh làm rồi mà sai tên thì sửa ở đâu",
     ],
 )
 def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> None:
