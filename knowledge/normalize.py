@@ -292,6 +292,7 @@ class Normalizer:
         self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
         self._not_requests = _phrase_index(data.get("not_requests"))
         self._feedback = _Feedback(data.get("feedback"))
+        self._past_only = _PastOnly(data.get("past_only"))
         self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
@@ -379,7 +380,7 @@ class Normalizer:
         # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
         intents = self._count_phrases(self._intents, rewritten, aside)
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
-        if self._feedback.only(text, rewritten):
+        if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
         if intents or not_requests:
             a = Analysis(a.tokens, a.weak, a.accents, intents, not_requests)
@@ -715,6 +716,28 @@ class _Feedback:
         while j < len(toks) and toks[j][0] and self._particles.has(toks[j]):
             j += 1
         return j == len(toks) or not toks[j][0]
+
+
+class _PastOnly:
+    """A question about how things were done long ago, with nothing about now: "ngày xưa ông bà mình
+    cưới có đăng ký kết hôn không hay chỉ làm cỗ". One word of the present or of a request ("giờ",
+    "muốn", "làm sao") makes the past the citizen's situation instead: "hồi đó có đăng ký, giờ mất
+    giấy thì làm sao"."""
+
+    def __init__(self, raw: dict[str, Any] | None) -> None:
+        raw = raw or {}
+        self._past = _phrase_index(raw.get("phrases"))
+        self._now = _phrase_index(raw.get("now"))
+
+    def only(self, toks: list[_Tok]) -> bool:
+        if not self._past:
+            return False
+        past = False
+        for i, tok in enumerate(toks):
+            if tok[0] in self._now and _phrase_at(self._now, toks, i):
+                return False
+            past = past or (tok[0] in self._past and _phrase_at(self._past, toks, i) > 0)
+        return past
 
 
 class _WordSet:

@@ -411,3 +411,9 @@ def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) 
 )
 def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> None:
     assert norm.analyze(text).not_requests == 0
+
+
+def test_long_ago_with_nothing_about_now_is_no_request(norm: Normalizer) -> None:
+    assert norm.analyze("ngày xưa ông bà mình cưới có đăng ký kết hôn ko hay chỉ làm cỗ").not_requests > 0
+    # The past is the citizen's own situation when the message also speaks of now.
+    assert norm.analyze("hồi đó có đăng ký kết hôn ở xã, giờ mất giấy thì làm sao").not_requests == 0
