@@ -98,6 +98,7 @@ from knowledge.model import KnowledgeBase, Procedure, Referral
 from knowledge.normalize import NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
+_Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
 
 # Questions longer than this are cut before matching: a real question fits easily, and the cut keeps
 # a pasted 10,000-character text from costing more than an ordinary question.
@@ -220,9 +221,9 @@ class _Doc:
     terms: frozenset[str]
     name_terms: frozenset[str]
     name_words: frozenset[str]  # the official name's words (no pairs): what tells two names apart
-    # The procedure's `requires_one_of`: groups of entries, each entry as its words. A question must
-    # say all words of one entry in every group.
-    marks: tuple[tuple[frozenset[str], ...], ...]
+    # The procedure's `requires_one_of`: groups of entries, each entry as its words (folded, with the
+    # marks it is written with). A question must say all words of one entry in every group.
+    marks: tuple[tuple[frozenset[_Word], ...], ...]
     exclusions: tuple[tuple[str, ...], ...]  # `excluded_by`, each entry as its words in order
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
@@ -413,12 +414,13 @@ class Matcher:
         # An unknown word is worth a typical word: it says the question is about something else too.
         self._oov_weight = oov_idfs[len(oov_idfs) // 2]
 
-    def _marks_of(self, proc: Procedure | None) -> tuple[tuple[frozenset[str], ...], ...]:
+    def _marks_of(self, proc: Procedure | None) -> tuple[tuple[frozenset[_Word], ...], ...]:
         if proc is None:
             return ()
         groups = []
         for group in proc.requires_one_of:
-            entries = (frozenset(self.normalizer.analyze(m, spelled=True).tokens) for m in group)
+            analyses = (self.normalizer.analyze(m, spelled=True) for m in group)
+            entries = (frozenset(zip(a.tokens, a.accents, strict=True)) for a in analyses)
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
@@ -521,11 +523,12 @@ class Matcher:
 
     def _analyze(
         self, question: str, purpose_is_request: bool = False
-    ) -> tuple[Analysis, int, int, tuple[str, ...]]:
+    ) -> tuple[Analysis, int, int, tuple[_Word, ...]]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
-        many words were looked at, and the tokens as the citizen meant them: a word typed with other
-        marks than the indexed one ("nhắn" for "nhận") left blank. With `purpose_is_request`, words
-        the normaliser took for a purpose clause are read as the request itself."""
+        many words were looked at, and the tokens as the citizen meant them, with the marks they were
+        typed with: a word typed with other marks than the indexed one ("nhắn" for "nhận") left blank.
+        With `purpose_is_request`, words the normaliser took for a purpose clause are read as the
+        request itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
@@ -534,6 +537,7 @@ class Matcher:
         accents = list(a.accents[:MAX_TOKENS])
         out_t: list[str] = []
         out_w: list[bool] = []
+        out_a: list[str | None] = []
         other_words: set[int] = set()
         unknown = 0
         seen = 0
@@ -545,6 +549,7 @@ class Matcher:
                 # way, but it may still complete a negated or purpose two-word term of the index.
                 out_t.append(t)
                 out_w.append(True)
+                out_a.append(acc)
                 continue
             seen += not w
             if w or t.isdigit():
@@ -575,11 +580,13 @@ class Matcher:
                     for part in fixed.split(" "):
                         out_t.append(part)
                         out_w.append(False)
+                        out_a.append(None)
                     continue
                 unknown += 1
+            out_a.append(acc if t == tokens[i] else None)
             out_t.append(t)
             out_w.append(w)
-        meant = tuple("" if k in other_words else t for k, t in enumerate(out_t))
+        meant = tuple(("", None) if k in other_words else (t, out_a[k]) for k, t in enumerate(out_t))
         analysis = Analysis(tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests)
         return analysis, unknown, seen, meant
 
@@ -669,10 +676,10 @@ class Matcher:
         q_total = sum(self._idf[t] for t in known) + self._oov_weight * unknown
         ids = [i for i, _ in top[: self.CONTRAST_WITH]]
         contrasts = self._contrasts(ids, qterms)
-        said = frozenset(meant)
+        said = _said(meant)
         # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
         # lãnh sự không" is about a paper issued abroad.
-        stated = tuple(t.removeprefix(PURPOSE) for t in meant)
+        stated = tuple(t.removeprefix(PURPOSE) for t, _ in meant)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -699,7 +706,7 @@ class Matcher:
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             doc_marks = self._docs[i].marks
-            unmarked = bool(doc_marks) and not all(any(m <= said for m in group) for group in doc_marks)
+            unmarked = bool(doc_marks) and not all(any(_says_all(said, m) for m in g) for g in doc_marks)
             if unmarked or any(_says(stated, e) for e in self._docs[i].exclusions):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
@@ -961,6 +968,32 @@ def _marks(word: str) -> tuple[frozenset[str], ...]:
         decomposed = unicodedata.normalize("NFD", ch)
         out.append(frozenset(_TONE_ALIKE.get(m, m) for m in decomposed[1:]))
     return tuple(out)
+
+
+def _said(meant: tuple[_Word, ...]) -> dict[str, set[str | None]]:
+    """Each word of the question and the ways it was typed (None: without marks)."""
+    out: dict[str, set[str | None]] = defaultdict(set)
+    for folded, typed in meant:
+        out[folded].add(typed)
+    return out
+
+
+def _says_all(said: dict[str, set[str | None]], entry: frozenset[_Word]) -> bool:
+    """Does the question say every word of the entry? A word typed bare may be any of its spellings;
+    typed with marks it must fit the entry's: "có mặt" says nothing of a paper "mất"."""
+    for folded, written in entry:
+        typed = said.get(folded)
+        if not typed:
+            return False
+        if written is not None and None not in typed and not any(_fits(t, written) for t in typed if t):
+            return False
+    return True
+
+
+def _fits(typed: str, written: str) -> bool:
+    """Could `typed` be `written` with some marks left out (hỏi and ngã alike)?"""
+    mine, theirs = _marks(typed), _marks(written)
+    return len(mine) == len(theirs) and all(m <= w for m, w in zip(mine, theirs, strict=True))
 
 
 def _says(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
