@@ -224,7 +224,7 @@ class _Doc:
     # The procedure's `requires_one_of`: groups of entries, each entry as its words (folded, with the
     # marks it is written with). A question must say all words of one entry in every group.
     marks: tuple[tuple[frozenset[_Word], ...], ...]
-    exclusions: tuple[tuple[str, ...], ...]  # `excluded_by`, each entry as its words in order
+    exclusions: tuple[tuple[_Word, ...], ...]  # `excluded_by`, each entry as its words in order
     # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
     postings: dict[str, list[tuple[int, float]]]
@@ -424,10 +424,11 @@ class Matcher:
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
-    def _exclusions_of(self, proc: Procedure | None) -> tuple[tuple[str, ...], ...]:
+    def _exclusions_of(self, proc: Procedure | None) -> tuple[tuple[_Word, ...], ...]:
         if proc is None:
             return ()
-        entries = (self.normalizer.analyze(e, spelled=True).tokens for e in proc.excluded_by)
+        analyses = (self.normalizer.analyze(e, spelled=True) for e in proc.excluded_by)
+        entries = (tuple(zip(a.tokens, a.accents, strict=True)) for a in analyses)
         return tuple(e for e in entries if e)
 
     def _phrases(
@@ -538,7 +539,6 @@ class Matcher:
         out_t: list[str] = []
         out_w: list[bool] = []
         out_a: list[str | None] = []
-        other_words: set[int] = set()
         unknown = 0
         seen = 0
         for i, t in enumerate(tokens):
@@ -558,7 +558,6 @@ class Matcher:
                 if acc is not None and strip_marks(acc) != acc and not self._compatible(acc, t):
                     w = True  # another word with the same letters: usable only inside two-word terms
                     unknown += 1
-                    other_words.add(len(out_t))
             elif not any(c in "aeiou" for c in t):
                 unknown += 1  # an abbreviation we do not know, not a typo
             elif is_syllable(t):
@@ -586,7 +585,7 @@ class Matcher:
             out_a.append(acc if t == tokens[i] else None)
             out_t.append(t)
             out_w.append(w)
-        meant = tuple(("", None) if k in other_words else (t, out_a[k]) for k, t in enumerate(out_t))
+        meant = tuple(zip(out_t, out_a, strict=True))
         analysis = Analysis(tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests)
         return analysis, unknown, seen, meant
 
@@ -679,7 +678,7 @@ class Matcher:
         said = _said(meant)
         # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
         # lãnh sự không" is about a paper issued abroad.
-        stated = tuple(t.removeprefix(PURPOSE) for t, _ in meant)
+        stated = tuple((t.removeprefix(PURPOSE), typed) for t, typed in meant)
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -985,7 +984,7 @@ def _says_all(said: dict[str, set[str | None]], entry: frozenset[_Word]) -> bool
         typed = said.get(folded)
         if not typed:
             return False
-        if written is not None and None not in typed and not any(_fits(t, written) for t in typed if t):
+        if not any(_typed_as(t, written) for t in typed):
             return False
     return True
 
@@ -996,10 +995,18 @@ def _fits(typed: str, written: str) -> bool:
     return len(mine) == len(theirs) and all(m <= w for m, w in zip(mine, theirs, strict=True))
 
 
-def _says(tokens: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
-    """Do the tokens hold the phrase, word after word?"""
+def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
+    """Do the words hold the phrase, word after word, each typed bare or with marks that fit?"""
     n = len(phrase)
-    return any(tokens[i : i + n] == phrase for i in range(len(tokens) - n + 1) if tokens[i] == phrase[0])
+    return any(
+        all(w[0] == p[0] and _typed_as(w[1], p[1]) for w, p in zip(words[i : i + n], phrase, strict=True))
+        for i in range(len(words) - n + 1)
+        if words[i][0] == phrase[0][0]
+    )
+
+
+def _typed_as(typed: str | None, written: str | None) -> bool:
+    return typed is None or written is None or _fits(typed, written)
 
 
 def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[tuple[int, float]]]:
