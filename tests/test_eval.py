@@ -26,6 +26,7 @@ OWN = Path(__file__).parent / "data" / "eval-questions.jsonl"
 SECOND = Path(__file__).parent / "data" / "eval-questions-2.jsonl"
 THIRD = Path(__file__).parent / "data" / "eval-questions-3.jsonl"
 FOURTH = Path(__file__).parent / "data" / "eval-questions-4.jsonl"
+FIFTH = Path(__file__).parent / "data" / "eval-questions-5.jsonl"
 
 
 @dataclass
@@ -89,12 +90,15 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third and fourth sets are not yet at the issue's one-tap target. Third: 95.7 / 98.1 / 0.9 / 98.6
-# when this floor was set (1,616 questions in scope, 652 out). Fourth (five sets written by other
-# people and first scored unseen, 974 in scope, 485 out): 96.3 / 98.5 / 0.6 / 97.7. Raise the floors
-# as the matcher improves; never lower them.
-THIRD_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.985)
-FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.975)
+# The third, fourth and fifth sets are not yet at the issue's one-tap target (the fifth not at its
+# reject target either). When these floors were set: third (1,616 questions in scope, 652 out)
+# 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first scored unseen, 974 in
+# scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them mostly out of
+# scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
+# 96.9 / 98.5 / 0.7 / 95.8. Raise the floors as the matcher improves; never lower them.
+THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
+FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
+FIFTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.955)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -139,8 +143,15 @@ def test_fourth_question_set(matcher: Matcher) -> None:
     _assert_thresholds(s, FOURTH_FLOOR)
 
 
+@pytest.mark.skipif(not FIFTH.exists(), reason="tests/data/eval-questions-5.jsonl not available")
+def test_fifth_question_set(matcher: Matcher) -> None:
+    s = evaluate(matcher, FIFTH)
+    assert s.n_in >= 1200 and s.n_out >= 1000, "the question set should stay large"
+    _assert_thresholds(s, FIFTH_FLOOR)
+
+
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND, THIRD, FOURTH):
+    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
