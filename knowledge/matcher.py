@@ -626,12 +626,12 @@ class Matcher:
     ) -> tuple[float, float, float, float]:
         """(phrase coverage, question coverage, whole-phrase similarity, each 0..1, and the idf of the
         question's words this document explains)."""
-        covered: dict[int, float] = defaultdict(float)
+        covered = [0.0] * len(doc.phrases)
         postings = doc.postings
         for t in qterms.keys() & doc.terms:
             for k, share in postings[t]:
                 covered[k] += share
-        phrase_cov = max(covered.values(), default=0.0)
+        phrase_cov = max(covered, default=0.0)
         matched = sum(uni[t] for t in uni.keys() & doc.terms)
         q_cov = matched / u_total if u_total else 0.0
         # A document whose best phrasing is barely covered cannot win, so its whole-phrase similarity
@@ -640,7 +640,7 @@ class Matcher:
         if phrase_cov < self.SIMILARITY_FROM:
             return phrase_cov, q_cov, self.TYPICAL_SIMILARITY, matched
         phrases = doc.phrases
-        by_coverage = sorted([(c, k) for k, c in covered.items()], reverse=True)[: self.SIMILAR_TO]
+        by_coverage = heapq.nlargest(self.SIMILAR_TO, ((c, k) for k, c in enumerate(covered) if c))
         texts = [t for t in (phrases[k].text for _, k in by_coverage) if t]
         sim = 0.0
         if qtext and texts:
