@@ -154,6 +154,9 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("làm giấy khai sinh cho con kèm nhận cha", "1.000689"),
         # "có mặt" (present in person) typed with its marks is no lost ("mất") paper to register again.
         ("đk kết hôn có cần 2 đứa cùng có mặt ko", "1.000894"),
+        # Foreign spouses write in English.
+        ("our baby was born last month. How do we register the birth?", "1.001193"),
+        ("I'm British, my fiancée is Vietnamese. We want to register our marriage in Vietnam.", "2.000806"),
         # A single-status paper to be legalised was issued abroad, to the foreign partner.
         ("sắp cưới anh người Pháp, giấy độc thân của anh ấy có phải hợp pháp hóa lãnh sự ko", "2.000806"),
     ],
