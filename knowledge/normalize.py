@@ -684,6 +684,7 @@ class _Feedback:
         self._asking = _phrase_index(raw.get("asking"))
         self._asking_at_end = _WordSet(raw.get("asking_at_clause_end"))
         self._done_at_end = _WordSet(raw.get("done_at_clause_end"))
+        self._done_after_thanks = _WordSet(raw.get("done_after_thanks"))
         self._particles = _WordSet(raw.get("particles"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
@@ -707,6 +708,7 @@ class _Feedback:
             if self._asking_at_end.has(toks[i]) and self._closes_clause(toks, i):
                 return False
             done = done or (self._done_at_end.has(toks[i]) and self._closes_clause(toks, i))
+            done = done or (thanked and self._done_after_thanks.has(toks[i]))
             i += 1
         return found or (thanked and done)
 
