@@ -154,6 +154,8 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("làm giấy khai sinh cho con kèm nhận cha", "1.000689"),
         # "có mặt" (present in person) typed with its marks is no lost ("mất") paper to register again.
         ("đk kết hôn có cần 2 đứa cùng có mặt ko", "1.000894"),
+        # Typed bare, "de duoc" is "để được": the health insurance card is what the paper is for.
+        ("dang ky ho can ngheo de duoc the bhyt mien phi", "1.011607"),
         # Foreign spouses write in English.
         ("our baby was born last month. How do we register the birth?", "1.001193"),
         ("I'm British, my fiancée is Vietnamese. We want to register our marriage in Vietnam.", "2.000806"),
