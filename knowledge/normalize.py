@@ -558,6 +558,11 @@ def _phrase_before(index: _PhraseIndex, toks: list[_Tok], i: int, longest: int =
     return any(_phrase_at(index, toks, i - size) == size for size in range(1, min(longest, i) + 1))
 
 
+def _says_any(index: _PhraseIndex, toks: list[_Tok]) -> bool:
+    """Does any phrase of `index` start somewhere in toks?"""
+    return any(t[0] in index and _phrase_at(index, toks, i) for i, t in enumerate(toks))
+
+
 def _phrase_at(index: _PhraseIndex, toks: list[_Tok], i: int) -> int:
     """The length of the longest phrase of `index` starting at toks[i], 0 if none. A word typed
     without marks matches any form; one typed with marks must be that word."""
@@ -686,10 +691,15 @@ class _Feedback:
         self._done_at_end = _WordSet(raw.get("done_at_clause_end"))
         self._done_after_thanks = _WordSet(raw.get("done_after_thanks"))
         self._particles = _WordSet(raw.get("particles"))
+        self._complaints = _phrase_index(raw.get("complaints"))
+        self._requests = _phrase_index(raw.get("requests"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
-        ("... xong chưa", "... được không") makes it a question about what was done."""
+        ("... xong chưa", "... được không") makes it a question about what was done. A complaint about
+        waiting stays one despite its rhetorical "sao ... vậy?", unless it asks for something concrete."""
+        if self._complaint(toks):
+            return True
         if not self._said or "?" in text:
             return False
         found = thanked = done = False
@@ -711,6 +721,9 @@ class _Feedback:
             done = done or (thanked and self._done_after_thanks.has(toks[i]))
             i += 1
         return found or (thanked and done)
+
+    def _complaint(self, toks: list[_Tok]) -> bool:
+        return _says_any(self._complaints, toks) and not _says_any(self._requests, toks)
 
     def _closes_clause(self, toks: list[_Tok], i: int) -> bool:
         """Is toks[i] the last word of its clause, but for particles ("rồi nha", "không ạ")?"""

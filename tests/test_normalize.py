@@ -392,6 +392,7 @@ def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
         "hom qua di lam khai tu cho ba, cho lau qua troi, buc minh",
         "cam on em nhen, giay ket hon lay roi",  # thanks, and something done
         "giay dang ky ho kinh doanh cua tui co roi nha, tks",
+        "Xếp hàng chứng thực bản sao sáng nay mất 2 tiếng, sao không mở thêm quầy vậy??",  # rhetorical
     ],
 )
 def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) -> None:
@@ -407,6 +408,7 @@ def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) 
         "chứng thực xong rồi mà sai tên, làm lại được không?",
         "mẹ mất rồi, buồn quá, em muốn làm khai tử cho mẹ",
         "cảm ơn, giấy khai sinh làm rồi mà sai tên thì sửa ở đâu",
+        "xếp hàng cả buổi mà chưa tới lượt, chứng thực bản sao online được không",  # and a request
     ],
 )
 def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> None:
