@@ -95,10 +95,10 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first scored unseen, 974 in
 # scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them mostly out of
 # scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
-# 96.9 / 98.5 / 0.7 / 95.8. Raise the floors as the matcher improves; never lower them.
+# 97.5 / 98.9 / 0.6 / 96.4. Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
-FIFTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.955)
+FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.96)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
