@@ -692,6 +692,7 @@ class _Feedback:
         self._done_after_thanks = _WordSet(raw.get("done_after_thanks"))
         self._particles = _WordSet(raw.get("particles"))
         self._complaints = _phrase_index(raw.get("complaints"))
+        self._not_asking = _phrase_index(raw.get("not_asking"))
         self._requests = _phrase_index(raw.get("requests"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
@@ -708,10 +709,11 @@ class _Feedback:
             folded = toks[i][0]
             said = _phrase_at(self._said, toks, i) if folded in self._said else 0
             thanks = _phrase_at(self._thanks, toks, i) if folded in self._thanks else 0
-            if said or thanks:
+            other = _phrase_at(self._not_asking, toks, i) if folded in self._not_asking else 0
+            if said or thanks or other:
                 found = found or said > 0
                 thanked = thanked or thanks > 0
-                i += max(said, thanks)
+                i += max(said, thanks, other)
                 continue
             if folded in self._asking and _phrase_at(self._asking, toks, i):
                 return False
