@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,6 +293,9 @@ class Normalizer:
         self._not_requests = _phrase_index(data.get("not_requests"))
         self._feedback = _Feedback(data.get("feedback"))
         self._past_only = _PastOnly(data.get("past_only"))
+        done_then: dict[str, Any] = data.get("done_then") or {}
+        self._done_words = _phrase_index(done_then.get("done"))
+        self._now_words = _phrase_index(done_then.get("now"))
         self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
@@ -373,7 +376,7 @@ class Normalizer:
         rewritten = self._phrases.apply(self._abbreviations.apply(toks))
         for rule in self._words_in_context:
             rewritten = rule.apply(rewritten)
-        a, aside = self._drop_stopwords(rewritten)
+        a, aside = self._drop_stopwords(rewritten, self._done_before_now(rewritten))
         if spelled:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
@@ -441,7 +444,32 @@ class Normalizer:
             return (1, self._neg_contrast_span)
         return (0, 0)
 
-    def _drop_stopwords(self, toks: list[_Tok]) -> tuple[Analysis, set[int]]:
+    def _done_before_now(self, toks: list[_Tok]) -> set[int]:
+        """Positions of clauses that tell what is done before the request that follows: "cải chính tên
+        trong giấy khai sinh xong, giờ đổi tên trên thẻ căn cước ở đâu" asks about the ID card."""
+        done: set[int] = set()
+        start = 0
+        for i, tok in enumerate(toks):
+            if tok[0]:
+                continue
+            closer = i - 1
+            nxt = i + 1
+            ends_done = any(
+                toks[k][0] in self._done_words and _phrase_at(self._done_words, toks, k) == closer - k + 1
+                for k in range(max(start, closer - 3), closer + 1)
+            )
+            if (
+                closer > start
+                and ends_done
+                and nxt < len(toks)
+                and toks[nxt][0]
+                and _phrase_at(self._now_words, toks, nxt)
+            ):
+                done.update(range(start, i))
+            start = i + 1
+        return done
+
+    def _drop_stopwords(self, toks: list[_Tok], context: Set[int] = frozenset()) -> tuple[Analysis, set[int]]:
         """The analysis, and the positions of toks inside a negation or a purpose clause."""
         aside: set[int] = set()
         tokens: list[str] = []
@@ -515,9 +543,12 @@ class Normalizer:
                     is_weak = True
                 elif accented in self._stop_accented:
                     continue
-            if neg_left or purpose_left:
+            in_context = (i - 1) in context
+            if neg_left or purpose_left or in_context:
                 aside.add(i - 1)
-            if neg_left:
+            if in_context:
+                folded = PURPOSE + folded
+            elif neg_left:
                 # A possible stopword inside the scope ("di" in "khong de lai di chuc") is marked too,
                 # so the negated pairs are the same as in the aliases, but it does not use up the span.
                 folded = NEGATED + folded

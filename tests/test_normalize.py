@@ -419,3 +419,11 @@ def test_long_ago_with_nothing_about_now_is_no_request(norm: Normalizer) -> None
     assert norm.analyze("ngày xưa ông bà mình cưới có đăng ký kết hôn ko hay chỉ làm cỗ").not_requests > 0
     # The past is the citizen's own situation when the message also speaks of now.
     assert norm.analyze("hồi đó có đăng ký kết hôn ở xã, giờ mất giấy thì làm sao").not_requests == 0
+
+
+def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
+    t = tokens_of(norm, "cải chính tên trong giấy khai sinh xong, giờ đổi tên trên thẻ căn cước ở đâu")
+    assert all(x.startswith("~") for x in t[: t.index("~sinh") + 1])
+    assert "can" in t and "cuoc" in t
+    # A situation told before "giờ" is no such context.
+    assert not any(x.startswith("~") for x in tokens_of(norm, "chưa cưới mà có con rồi, giờ làm khai sinh"))
