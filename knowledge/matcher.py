@@ -80,6 +80,7 @@ from the questions.
 
 from __future__ import annotations
 
+import functools
 import gc
 import heapq
 import math
@@ -506,10 +507,7 @@ class Matcher:
         hit = self._compat_cache.get(key)
         if hit is None:
             marks = _marks(typed)
-            hit = any(
-                len(f) == len(marks) and all(q <= k for q, k in zip(marks, f, strict=True))
-                for f in self._forms.get(folded, ())
-            )
+            hit = any(_within(marks, f) for f in self._forms.get(folded, ()))
             if len(self._compat_cache) < 50_000:
                 self._compat_cache[key] = hit
         return hit
@@ -526,10 +524,10 @@ class Matcher:
         self, question: str, purpose_is_request: bool = False
     ) -> tuple[Analysis, int, int, tuple[_Word, ...]]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
-        many words were looked at, and the tokens as the citizen meant them, with the marks they were
-        typed with: a word typed with other marks than the indexed one ("nhắn" for "nhận") left blank.
-        With `purpose_is_request`, words the normaliser took for a purpose clause are read as the
-        request itself."""
+        many words were looked at, and the tokens with the marks they were typed with (None: typed
+        bare), so that `requires_one_of` and `excluded_by` can tell "nhắn" from "nhận". With
+        `purpose_is_request`, words the normaliser took for a purpose clause are read as the request
+        itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
@@ -989,9 +987,14 @@ def _says_all(said: dict[str, set[str | None]], entry: frozenset[_Word]) -> bool
     return True
 
 
+@functools.lru_cache(maxsize=65536)
 def _fits(typed: str, written: str) -> bool:
     """Could `typed` be `written` with some marks left out (hỏi and ngã alike)?"""
-    mine, theirs = _marks(typed), _marks(written)
+    return _within(_marks(typed), _marks(written))
+
+
+def _within(mine: tuple[frozenset[str], ...], theirs: tuple[frozenset[str], ...]) -> bool:
+    """Letter by letter, are these marks among those?"""
     return len(mine) == len(theirs) and all(m <= w for m, w in zip(mine, theirs, strict=True))
 
 

@@ -293,9 +293,7 @@ class Normalizer:
         self._not_requests = _phrase_index(data.get("not_requests"))
         self._feedback = _Feedback(data.get("feedback"))
         self._past_only = _PastOnly(data.get("past_only"))
-        done_then: dict[str, Any] = data.get("done_then") or {}
-        self._done_words = _phrase_index(done_then.get("done"))
-        self._now_words = _phrase_index(done_then.get("now"))
+        self._done_then = _DoneThen(data.get("done_then"))
         self._alternatives = _phrase_index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
@@ -376,7 +374,7 @@ class Normalizer:
         rewritten = self._phrases.apply(self._abbreviations.apply(toks))
         for rule in self._words_in_context:
             rewritten = rule.apply(rewritten)
-        a, aside = self._drop_stopwords(rewritten, self._done_before_now(rewritten))
+        a, aside = self._drop_stopwords(rewritten, self._done_then.context(rewritten))
         if spelled:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
@@ -443,31 +441,6 @@ class Normalizer:
         if contrast_before and self._neg_contrast_also.has(tok):
             return (1, self._neg_contrast_span)
         return (0, 0)
-
-    def _done_before_now(self, toks: list[_Tok]) -> set[int]:
-        """Positions of clauses that tell what is done before the request that follows: "cải chính tên
-        trong giấy khai sinh xong, giờ đổi tên trên thẻ căn cước ở đâu" asks about the ID card."""
-        done: set[int] = set()
-        start = 0
-        for i, tok in enumerate(toks):
-            if tok[0]:
-                continue
-            closer = i - 1
-            nxt = i + 1
-            ends_done = any(
-                toks[k][0] in self._done_words and _phrase_at(self._done_words, toks, k) == closer - k + 1
-                for k in range(max(start, closer - 3), closer + 1)
-            )
-            if (
-                closer > start
-                and ends_done
-                and nxt < len(toks)
-                and toks[nxt][0]
-                and _phrase_at(self._now_words, toks, nxt)
-            ):
-                done.update(range(start, i))
-            start = i + 1
-        return done
 
     def _drop_stopwords(self, toks: list[_Tok], context: Set[int] = frozenset()) -> tuple[Analysis, set[int]]:
         """The analysis, and the positions of toks inside a negation or a purpose clause."""
@@ -778,14 +751,37 @@ class _PastOnly:
         self._now = _phrase_index(raw.get("now"))
 
     def only(self, toks: list[_Tok]) -> bool:
-        if not self._past:
-            return False
-        past = False
-        for i, tok in enumerate(toks):
-            if tok[0] in self._now and _phrase_at(self._now, toks, i):
-                return False
-            past = past or (tok[0] in self._past and _phrase_at(self._past, toks, i) > 0)
-        return past
+        return _says_any(self._past, toks) and not _says_any(self._now, toks)
+
+
+class _DoneThen:
+    """Something done, then the request: "cải chính tên trong giấy khai sinh xong, giờ đổi tên trên thẻ
+    căn cước ở đâu" asks about the ID card; the first clause is context."""
+
+    def __init__(self, raw: dict[str, Any] | None) -> None:
+        raw = raw or {}
+        self._done = _phrase_index(raw.get("done"))
+        self._now = _phrase_index(raw.get("now"))
+
+    def context(self, toks: list[_Tok]) -> set[int]:
+        """Positions of the clauses that end with something done and are followed by a clause that
+        starts with the present ("giờ", "vậy")."""
+        done: set[int] = set()
+        start = 0
+        for end, tok in enumerate(toks):
+            if tok[0]:
+                continue
+            # toks[start:end] is a clause, and toks[end] the break after it.
+            if end - 1 > start and self._ends_done(toks, start, end) and self._now_at(toks, end + 1):
+                done.update(range(start, end))
+            start = end + 1
+        return done
+
+    def _ends_done(self, toks: list[_Tok], start: int, end: int) -> bool:
+        return any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end))
+
+    def _now_at(self, toks: list[_Tok], i: int) -> bool:
+        return i < len(toks) and bool(toks[i][0]) and _phrase_at(self._now, toks, i) > 0
 
 
 class _WordSet:
