@@ -900,10 +900,13 @@ class Matcher:
         # "nộp đơn kiện ra tòa án": a phrasing of the other agency's matter said in full, and no commune
         # procedure better evidenced, is that matter even when procedures share its context words.
         said_outright = best.features[0] >= th.outright_phrase and best.evidence > best_procedure
+        referral = Match("referral", None, self._docs[best.index].referral, evidence, runners)
         if confident or other_intent or said_outright or best.evidence >= best_procedure + th.referral_lead:
-            return Match("referral", None, self._docs[best.index].referral, evidence, runners)
-        # A commune procedure is nearly as likely: let the citizen choose among those.
-        return self._clarify(procs, evidence)
+            return referral
+        # A commune procedure is nearly as likely: let the citizen choose among those, unless the only
+        # one left is less evidenced than the other agency's matter.
+        choice = self._clarify(procs, evidence)
+        return referral if choice.kind == "procedure" and choice.score < best.evidence else choice
 
     def _reading(self, question: str) -> _Ranking:
         """The ranking of the likelier reading. "Phá nhà cũ để xây nhà mới": what looked like a purpose

@@ -190,6 +190,9 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
         ("thuế đất ở hằng năm đóng chỗ nào", "thue-nha-dat"),
         ("quán nước nhỏ của tôi mỗi tháng đóng thuế khoán bao nhiêu", "thue-ho-kinh-doanh"),
         ("giấy chứng sinh bệnh viện ghi sai ngày sinh của bé thì sửa ở đâu", "giay-chung-sinh"),
+        # Heirs who sue each other have no agreement for the commune to certify.
+        ("mấy anh em tranh chấp thừa kế mảnh đất của ba, em muốn kiện đòi chia", "khoi-kien-toa-an"),
+        ("đất đã có sổ đỏ, hòa giải ở xã không thành, giờ khởi kiện ra tòa cần gì", "khoi-kien-toa-an"),
         ("mất bằng tốt nghiệp cấp 3 xin cấp lại ở đâu", "van-bang-chung-chi"),
         ("con trai tôi đủ 17 tuổi, đăng ký nghĩa vụ quân sự lần đầu làm ở đâu", "nghia-vu-quan-su"),
         ("giấy chứng nhận đủ điều kiện an toàn thực phẩm", "giay-phep-kinh-doanh-co-dieu-kien"),
