@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Container, Iterable, Set
+from collections.abc import Callable, Container, Iterable, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,13 +288,14 @@ class Normalizer:
         self._stop_starts = frozenset(p[0] for p in phrases)
         self._token_cache: dict[str, tuple[str, str | None, bool]] = {}
 
-        self._intents = _phrase_index(data.get("other_intents"))
-        self._intent_exceptions = _phrase_index(data.get("not_other_intents"))
-        self._not_requests = _phrase_index(data.get("not_requests"))
-        self._feedback = _Feedback(data.get("feedback"))
-        self._past_only = _PastOnly(data.get("past_only"))
-        self._done_then = _DoneThen(data.get("done_then"))
-        self._alternatives = _phrase_index(data.get("alternatives"))
+        index = self._phrase_index
+        self._intents = index(data.get("other_intents"))
+        self._intent_exceptions = index(data.get("not_other_intents"))
+        self._not_requests = index(data.get("not_requests"))
+        self._feedback = _Feedback(data.get("feedback"), index)
+        self._past_only = _PastOnly(data.get("past_only"), index)
+        self._done_then = _DoneThen(data.get("done_then"), index)
+        self._alternatives = index(data.get("alternatives"))
 
         neg: dict[str, Any] = data.get("negation") or {}
         self._neg_words = _WordSet(neg.get("words"))
@@ -312,12 +313,12 @@ class Normalizer:
         self._purpose_words = _WordSet(purpose.get("words"))
         self._purpose_not = _WordSet(purpose.get("not_before"))
         self._purpose_bare_before = _WordSet(purpose.get("bare_before"))
-        self._purpose_not_after = _phrase_index(purpose.get("not_after"))
+        self._purpose_not_after = index(purpose.get("not_after"))
         self._purpose_min = int(purpose.get("min_words_before", 3))
         self._purpose_span = int(purpose.get("span", 6))
-        self._purpose_ends = _phrase_index(purpose.get("ends"))
+        self._purpose_ends = index(purpose.get("ends"))
         whether: dict[str, Any] = data.get("whether") or {}
-        self._whether = _phrase_index(whether.get("starts"))
+        self._whether = index(whether.get("starts"))
         self._whether_min = int(whether.get("min_words_before", 3))
         self._whether_not = _WordSet(whether.get("not_before"))
         # Folded words at which _drop_stopwords has more to do than drop or keep the word.
@@ -328,6 +329,21 @@ class Normalizer:
             | set(self._whether)
             | self._stop_starts
         )
+
+    def _phrase_index(self, raw: Iterable[Any] | None) -> _PhraseIndex:
+        """A phrase list of synonyms.yaml, as the words a question is compared in: "ad có đi" is
+        matched against "admin có đi" and "bao nhiêu sổ đỏ" against "bao nhiêu giấy chứng nhận ...",
+        since abbreviations and everyday phrases are spelt out before the lists are consulted."""
+        index = _phrase_index(raw)
+        for item in raw or ():
+            toks: list[_Tok] = [(fold(w), w) for w in words(str(item))]
+            rewritten = self._phrases.apply(self._abbreviations.apply(toks))
+            for rule in self._words_in_context:
+                rewritten = rule.apply(rewritten)
+            if rewritten and rewritten != toks:
+                phrase = tuple((f, frozenset({accent_key(a or f)})) for f, a in rewritten)
+                index.setdefault(phrase[0][0], []).append(phrase)
+        return index
 
     def _token(self, word: str, known: Container[str]) -> tuple[str, str | None, bool]:
         """(folded, accented word or None, True when the word was typed plainly and left as is)."""
@@ -546,6 +562,9 @@ _BREAK: Any = ("", None, False)
 _PhraseIndex = dict[str, list[tuple[tuple[str, frozenset[str]], ...]]]
 
 
+_Indexer = Callable[[Iterable[Any] | None], _PhraseIndex]
+
+
 def _phrase_index(raw: Iterable[Any] | None) -> _PhraseIndex:
     """Phrases written with diacritics, indexed by their first folded word."""
     index: _PhraseIndex = {}
@@ -686,18 +705,18 @@ class _Feedback:
     giấy khai sinh cho bé rồi", "cán bộ nói năng khó chịu, tôi rất bức xúc". Such a message names a
     procedure without asking for it. Thanks alone is no sign: "làm giấy khai sinh, cảm ơn" asks."""
 
-    def __init__(self, raw: dict[str, Any] | None) -> None:
+    def __init__(self, raw: dict[str, Any] | None, index: _Indexer) -> None:
         raw = raw or {}
-        self._said = _phrase_index(raw.get("phrases"))
-        self._thanks = _phrase_index(raw.get("thanks"))
-        self._asking = _phrase_index(raw.get("asking"))
+        self._said = index(raw.get("phrases"))
+        self._thanks = index(raw.get("thanks"))
+        self._asking = index(raw.get("asking"))
         self._asking_at_end = _WordSet(raw.get("asking_at_clause_end"))
         self._done_at_end = _WordSet(raw.get("done_at_clause_end"))
         self._done_after_thanks = _WordSet(raw.get("done_after_thanks"))
         self._particles = _WordSet(raw.get("particles"))
-        self._complaints = _phrase_index(raw.get("complaints"))
-        self._not_asking = _phrase_index(raw.get("not_asking"))
-        self._requests = _phrase_index(raw.get("requests"))
+        self._complaints = index(raw.get("complaints"))
+        self._not_asking = index(raw.get("not_asking"))
+        self._requests = index(raw.get("requests"))
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
@@ -745,10 +764,10 @@ class _PastOnly:
     "muốn", "làm sao") makes the past the citizen's situation instead: "hồi đó có đăng ký, giờ mất
     giấy thì làm sao"."""
 
-    def __init__(self, raw: dict[str, Any] | None) -> None:
+    def __init__(self, raw: dict[str, Any] | None, index: _Indexer) -> None:
         raw = raw or {}
-        self._past = _phrase_index(raw.get("phrases"))
-        self._now = _phrase_index(raw.get("now"))
+        self._past = index(raw.get("phrases"))
+        self._now = index(raw.get("now"))
 
     def only(self, toks: list[_Tok]) -> bool:
         return _says_any(self._past, toks) and not _says_any(self._now, toks)
@@ -758,10 +777,10 @@ class _DoneThen:
     """Something done, then the request: "cải chính tên trong giấy khai sinh xong, giờ đổi tên trên thẻ
     căn cước ở đâu" asks about the ID card; the first clause is context."""
 
-    def __init__(self, raw: dict[str, Any] | None) -> None:
+    def __init__(self, raw: dict[str, Any] | None, index: _Indexer) -> None:
         raw = raw or {}
-        self._done = _phrase_index(raw.get("done"))
-        self._now = _phrase_index(raw.get("now"))
+        self._done = index(raw.get("done"))
+        self._now = index(raw.get("now"))
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that

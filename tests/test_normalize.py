@@ -427,3 +427,18 @@ def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
     assert "can" in t and "cuoc" in t
     # A situation told before "giờ" is no such context.
     assert not any(x.startswith("~") for x in tokens_of(norm, "chưa cưới mà có con rồi, giờ làm khai sinh"))
+
+
+def test_phrase_lists_meet_what_abbreviations_and_synonyms_became(tmp_path) -> None:
+    # The lists are consulted after "ad" became "admin" and "sổ đỏ" the certificate's full name; a list
+    # entry written the way citizens type it must still be found.
+    data = tmp_path / "synonyms.yaml"
+    data.write_text(
+        "abbreviations:\n  ad: admin\nphrases:\n  sổ đỏ: giấy chứng nhận quyền sử dụng đất\n"
+        "not_requests: [ad có đi, bao nhiêu sổ đỏ]\n",
+        encoding="utf-8",
+    )
+    norm = Normalizer(data)
+    assert norm.analyze("lễ hội làng năm nay ad có đi không").not_requests == 1
+    assert norm.analyze("xã mình một năm cấp bao nhiêu sổ đỏ").not_requests == 1
+    assert norm.analyze("cấp sổ đỏ lần đầu cần gì").not_requests == 0
