@@ -164,8 +164,6 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         # The hospital's birth notice is lost: the commune still registers the birth (witnesses instead).
         ("mất giấy chứng sinh rồi thì làm giấy khai sinh cho con thế nào", "1.001193"),
         ("xin cấp sđ lần đầu cho mảnh đất ông bà để lại", "1.013978"),
-        # The loan is only what the paper is for.
-        ("xin giấy xác nhận hộ nghèo để vay vốn ngân hàng chính sách", "1.011607"),
     ],
 )
 def test_real_knowledge_base_answers(real: Matcher, question: str, code: str) -> None:
@@ -275,11 +273,21 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "muốn hỏa táng cho bà thì liên hệ đài hóa thân nào",
         # Adoption is not recognising one's own child; the commune's adoption procedure is not here yet.
         "tôi muốn nhận con riêng của chồng làm con nuôi",
+        # Siblings of a procedure that are procedures of their own, not in the knowledge base yet.
+        "hộ kinh doanh của tôi muốn tạm ngừng kinh doanh 6 tháng",
+        "nhà chùa muốn xây chùa mới thì xin giấy phép xây dựng ở đâu",
+        "đám cưới ở quê nên đặt bao nhiêu mâm",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
     # A procedure's words appear, but the citizen asks about prices, shops, health, schools, events.
     assert real.match(question).kind in ("none", "referral")
+
+
+def test_what_a_paper_is_for_is_not_the_request(real: Matcher) -> None:
+    # The loan is only what the poor-household paper is for: not the bank's referral.
+    m = real.match("xin giấy xác nhận hộ nghèo để vay vốn ngân hàng chính sách")
+    assert m.kind in ("procedure", "clarify") and m.candidates[0].code == "1.011607", m
 
 
 def test_negation_tells_a_procedure_from_a_referral(real: Matcher) -> None:
