@@ -288,7 +288,7 @@ class Normalizer:
         self._stop_starts = frozenset(p[0] for p in phrases)
         self._token_cache: dict[str, tuple[str, str | None, bool]] = {}
 
-        index = self._phrase_index
+        index = self._rewritten_index
         self._intents = index(data.get("other_intents"))
         self._intent_exceptions = index(data.get("not_other_intents"))
         self._not_requests = index(data.get("not_requests"))
@@ -330,7 +330,7 @@ class Normalizer:
             | self._stop_starts
         )
 
-    def _phrase_index(self, raw: Iterable[Any] | None) -> _PhraseIndex:
+    def _rewritten_index(self, raw: Iterable[Any] | None) -> _PhraseIndex:
         """A phrase list of synonyms.yaml, as the words a question is compared in: "ad có đi" is
         matched against "admin có đi" and "bao nhiêu sổ đỏ" against "bao nhiêu giấy chứng nhận ...",
         since abbreviations and everyday phrases are spelt out before the lists are consulted."""
