@@ -420,17 +420,20 @@ class Matcher:
             return ()
         groups = []
         for group in proc.requires_one_of:
-            analyses = (self.normalizer.analyze(m, spelled=True) for m in group)
-            entries = (frozenset(zip(a.tokens, a.accents, strict=True)) for a in analyses)
+            entries = (frozenset(self._spelled_words(m)) for m in group)
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
     def _exclusions_of(self, proc: Procedure | None) -> tuple[tuple[_Word, ...], ...]:
         if proc is None:
             return ()
-        analyses = (self.normalizer.analyze(e, spelled=True) for e in proc.excluded_by)
-        entries = (tuple(zip(a.tokens, a.accents, strict=True)) for a in analyses)
+        entries = (self._spelled_words(e) for e in proc.excluded_by)
         return tuple(e for e in entries if e)
+
+    def _spelled_words(self, text: str) -> tuple[_Word, ...]:
+        """A knowledge-base entry's words, each with the marks it is written with."""
+        a = self.normalizer.analyze(text, spelled=True)
+        return tuple(zip(a.tokens, a.accents, strict=True))
 
     def _phrases(
         self, name: str, aliases: Iterable[str], keywords: Iterable[str]

@@ -330,6 +330,14 @@ class Normalizer:
             | self._stop_starts
         )
 
+    def _spell_out(self, toks: list[_Tok]) -> list[_Tok]:
+        """Abbreviations, then everyday phrases, then words that mean something else in context: the
+        words everything after is compared in, for questions and synonyms.yaml's phrase lists alike."""
+        rewritten = self._phrases.apply(self._abbreviations.apply(toks))
+        for rule in self._words_in_context:
+            rewritten = rule.apply(rewritten)
+        return rewritten
+
     def _rewritten_index(self, raw: Iterable[Any] | None) -> _PhraseIndex:
         """A phrase list of synonyms.yaml, as the words a question is compared in: "ad có đi" is
         matched against "admin có đi" and "bao nhiêu sổ đỏ" against "bao nhiêu giấy chứng nhận ...",
@@ -337,9 +345,7 @@ class Normalizer:
         index = _phrase_index(raw)
         for item in raw or ():
             toks: list[_Tok] = [(fold(w), w) for w in words(str(item))]
-            rewritten = self._phrases.apply(self._abbreviations.apply(toks))
-            for rule in self._words_in_context:
-                rewritten = rule.apply(rewritten)
+            rewritten = self._spell_out(toks)
             if rewritten and rewritten != toks:
                 phrase = tuple((f, frozenset({accent_key(a or f)})) for f, a in rewritten)
                 index.setdefault(phrase[0][0], []).append(phrase)
@@ -387,9 +393,7 @@ class Normalizer:
         marked = sum(1 for _, t in raw if t[1] is not None)
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
-        rewritten = self._phrases.apply(self._abbreviations.apply(toks))
-        for rule in self._words_in_context:
-            rewritten = rule.apply(rewritten)
+        rewritten = self._spell_out(toks)
         a, aside = self._drop_stopwords(rewritten, self._done_then.context(rewritten))
         if spelled:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
