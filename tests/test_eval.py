@@ -133,32 +133,23 @@ def test_second_question_set(matcher: Matcher) -> None:
     _assert_thresholds(s)
 
 
-@pytest.mark.skipif(not THIRD.exists(), reason="tests/data/eval-questions-3.jsonl not available")
-def test_third_question_set(matcher: Matcher) -> None:
-    s = evaluate(matcher, THIRD)
-    assert s.n_in >= 1000 and s.n_out >= 400, "the question set should stay large"
-    _assert_thresholds(s, THIRD_FLOOR)
-
-
-@pytest.mark.skipif(not FOURTH.exists(), reason="tests/data/eval-questions-4.jsonl not available")
-def test_fourth_question_set(matcher: Matcher) -> None:
-    s = evaluate(matcher, FOURTH)
-    assert s.n_in >= 900 and s.n_out >= 400, "the question set should stay large"
-    _assert_thresholds(s, FOURTH_FLOOR)
-
-
-@pytest.mark.skipif(not FIFTH.exists(), reason="tests/data/eval-questions-5.jsonl not available")
-def test_fifth_question_set(matcher: Matcher) -> None:
-    s = evaluate(matcher, FIFTH)
-    assert s.n_in >= 1200 and s.n_out >= 1000, "the question set should stay large"
-    _assert_thresholds(s, FIFTH_FLOOR)
-
-
-@pytest.mark.skipif(not SIXTH.exists(), reason="tests/data/eval-questions-6.jsonl not available")
-def test_sixth_question_set(matcher: Matcher) -> None:
-    s = evaluate(matcher, SIXTH)
-    assert s.n_in >= 1500 and s.n_out >= 750, "the question set should stay large"
-    _assert_thresholds(s, SIXTH_FLOOR)
+@pytest.mark.parametrize(
+    ("path", "min_in", "min_out", "floor"),
+    [
+        pytest.param(THIRD, 1000, 400, THIRD_FLOOR, id="third"),
+        pytest.param(FOURTH, 900, 400, FOURTH_FLOOR, id="fourth"),
+        pytest.param(FIFTH, 1200, 1000, FIFTH_FLOOR, id="fifth"),
+        pytest.param(SIXTH, 1500, 750, SIXTH_FLOOR, id="sixth"),
+    ],
+)
+def test_question_sets_written_by_others(
+    matcher: Matcher, path: Path, min_in: int, min_out: int, floor: Thresholds
+) -> None:
+    if not path.exists():
+        pytest.skip(f"tests/data/{path.name} not available")
+    s = evaluate(matcher, path)
+    assert s.n_in >= min_in and s.n_out >= min_out, "the question set should stay large"
+    _assert_thresholds(s, floor)
 
 
 def test_every_expected_code_exists(matcher: Matcher) -> None:
