@@ -1,8 +1,9 @@
 """Find the procedure (or the other agency) a citizen's question is about.
 
-Pure and fast: everything that depends only on the knowledge base (vocabulary,
-inverted index, idf, per-phrase term sets) is computed once in __init__, and
-match() does no I/O and logs nothing (questions may contain personal data).
+Pure and fast: what retrieval needs of every document (vocabulary, inverted
+index, idf) is computed once in __init__, and what only a candidate needs (its
+phrasings' term sets, typicality, marks) the first time it is one; match() does
+no I/O and logs nothing (questions may contain personal data).
 
 Stages:
 1. Normalise (knowledge.normalize): folded syllables, abbreviations, then
@@ -226,9 +227,24 @@ class _Doc:
     # marks it is written with). A question must say all words of one entry in every group.
     marks: tuple[tuple[frozenset[_Word], ...], ...]
     exclusions: tuple[tuple[_Word, ...], ...]  # `excluded_by`, each entry as its words in order
-    # term -> indexes of the phrases holding it: coverage work follows the matches, not the phrases
-    # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total)
+    # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total):
+    # coverage work follows the matches, not the phrases
     postings: dict[str, list[tuple[int, float]]]
+    # How typical each term is of the phrasings (smoothed log-probability), and that of an unseen term.
+    typical: dict[str, float]
+    untypical: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What a document is built from: a procedure's or a referral's own words."""
+
+    key: str
+    name: str
+    procedure: Procedure | None
+    referral: Referral | None
+    aliases: tuple[str, ...]
+    keywords: tuple[str, ...]
 
 
 def _terms(a: Analysis) -> dict[str, int]:
@@ -271,6 +287,8 @@ class Matcher:
     SIMILARITY_FROM = 0.4  # ... for documents whose best phrasing is covered this much
     TYPICAL_SIMILARITY = 0.5  # the whole-phrase similarity looks at this many best covered phrasings
     UNEXPLAINED_WORDS = 3  # unexplained words beyond this many typical words do not lower the evidence
+    # What matching fills in as questions come (documents built on first use, typo fixes, ...).
+    _CACHES = ("_docs", "_common", "_typo_cache", "_words", "_diff_cache", "_compat_cache", "_spelled_cache")
 
     def __init__(
         self,
@@ -296,107 +314,57 @@ class Matcher:
     def _build(self) -> None:
         kb = self.kb
 
-        # Each document: the official name (or referral topic), then aliases, then keywords. Term
-        # dictionaries are computed once per phrase; everything below is derived from them.
-        raw_docs: list[tuple[str, str, Procedure | None, Referral | None, list[tuple[Analysis, str]]]] = []
-        for p in kb.procedures.values():
-            raw_docs.append((p.code, p.name, p, None, self._phrases(p.name, p.aliases, p.keywords)))
-        for r in kb.referrals.values():
-            raw_docs.append((r.id, r.topic, None, r, self._phrases(r.topic, r.aliases, r.keywords)))
-        phrase_terms = [[_terms(a) for a, _ in phrases] for *_, phrases in raw_docs]
+        # Each document: the official name (or referral topic), then aliases, then keywords. Only what
+        # retrieval needs of every document is built here; the rest of a document (its phrasings, marks,
+        # typicality) is built the first time it is a candidate, since a question only ever looks at
+        # ten of them and a catalogue of thousands would otherwise be analysed twice over at start.
+        self._entries: list[_Entry] = [
+            _Entry(p.code, p.name, p, None, p.aliases, p.keywords) for p in kb.procedures.values()
+        ]
+        self._entries += [
+            _Entry(r.id, r.topic, None, r, r.aliases, r.keywords) for r in kb.referrals.values()
+        ]
+        doc_terms: list[set[str]] = []
+        accents: dict[str, set[str]] = defaultdict(set)
+        for entry in self._entries:
+            terms: set[str] = set()
+            for a, _kind in self._phrases(entry):
+                terms.update(_terms(a))
+                for t, acc in zip(a.tokens, a.accents, strict=True):
+                    if acc is not None:
+                        accents[t].add(acc)
+            doc_terms.append(terms)
 
-        # Document frequencies and BM25 term frequencies.
+        # Document frequencies and BM25. A document is a set of phrasings: a term said in twelve aliases
+        # is not twelve times as telling as in one, and counting it so would favour the procedures with
+        # the most aliases; so every term of a document has frequency one.
         df: dict[str, int] = defaultdict(int)
-        doc_tf: list[dict[str, int]] = []
-        for per_phrase in phrase_terms:
-            tf: dict[str, int] = defaultdict(int)
-            # A document is a set of phrasings: a term said in twelve aliases is not twelve times as
-            # telling as in one, and counting it so would favour the procedures with the most aliases.
-            for terms in per_phrase:
-                for t in terms:
-                    tf[t] = 1
-            doc_tf.append(tf)
-            for t in tf:
+        for terms in doc_terms:
+            for t in terms:
                 df[t] += 1
-        n = max(len(raw_docs), 1)
+        n = max(len(self._entries), 1)
         idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._idf: dict[str, float] = idf
         self._unigrams: frozenset[str] = frozenset(t for t in df if " " not in t)
         self._df = dict(df)
-        lengths = [sum(tf.values()) for tf in doc_tf]
-        avgdl = sum(lengths) / n if lengths else 1.0
-
-        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._doc_weight: list[dict[str, float]] = []
+        avgdl = sum(len(terms) for terms in doc_terms) / n if doc_terms else 1.0
         k1, b = self.K1, self.B
-        for i, tf in enumerate(doc_tf):
-            norm = k1 * (1 - b + b * lengths[i] / avgdl)
-            weights = {t: idf[t] * c * (k1 + 1) / (c + norm) for t, c in tf.items()}
-            self._doc_weight.append(weights)
-            for t, w in weights.items():
-                postings[t].append((i, w))
+        # A term's BM25 weight in document i is idf × _bm25_scale[i]; postings hold only the documents,
+        # which keeps a snapshot of a large catalogue small and quick to read.
+        self._bm25_scale = [(k1 + 1) / (1 + k1 * (1 - b + b * len(terms) / avgdl)) for terms in doc_terms]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for i, terms in enumerate(doc_terms):
+            for t in terms:
+                postings[t].append(i)
         self._postings = dict(postings)
-        # How many of each document's phrasings use each term: "bố" in eight aliases of one procedure
-        # and one of another says which of the two a question with "bố" is more typically about.
-        # Stored as smoothed log-probabilities, with the one of an unseen term.
-        self._typical: list[dict[str, float]] = []
-        self._untypical: list[float] = []
-        smoothing, vocab = self.SMOOTHING, max(len(df), 1)
-        for per_phrase in phrase_terms:
-            counts: dict[str, int] = defaultdict(int)
-            for terms in per_phrase:
-                for t in terms:
-                    counts[t] += 1
-            log_total = math.log(sum(counts.values()) + smoothing * vocab)
-            self._typical.append({t: math.log(c + smoothing) - log_total for t, c in counts.items()})
-            self._untypical.append(math.log(smoothing) - log_total)
         # Terms in more documents than this are too common to pick candidates by; they only add to the
         # score of candidates found through rarer terms (the "max-score" idea of search engines).
         self._walk_limit = max(self.MIN_WALK, n // 50)
-
-        self._docs: list[_Doc] = []
-        for (key, name, proc, ref, phrases), per_phrase, tf in zip(
-            raw_docs, phrase_terms, doc_tf, strict=True
-        ):
-            built: list[_Phrase] = []
-            name_terms = per_phrase[0]
-            name_pairs = {t for t in name_terms if " " in t}
-            for (a, kind), pt in zip(phrases, per_phrase, strict=True):
-                terms = {t: idf[t] for t in pt}
-                total = sum(terms.values())
-                if not terms or total <= 0:
-                    continue
-                weight = _phrase_weight(kind, len(a.content))
-                anchored = kind == "name" or not name_pairs.isdisjoint(terms)
-                if not anchored:
-                    # A phrasing that shares no two-word term with the official name ("trẻ sơ sinh" for
-                    # khai sinh) names the situation, not the procedure: weaker evidence.
-                    weight *= self.UNANCHORED
-                built.append(_Phrase(terms, total, a.text, weight, anchored))
-            self._docs.append(
-                _Doc(
-                    key,
-                    name,
-                    proc,
-                    ref,
-                    built,
-                    frozenset(tf),
-                    frozenset(name_terms),
-                    frozenset(t for t in name_terms if " " not in t),
-                    self._marks_of(proc),
-                    self._exclusions_of(proc),
-                    _phrase_postings(built),
-                )
-            )
+        self._common: dict[str, frozenset[int]] = {}  # such a term's documents, on first use
+        self._docs: dict[int, _Doc] = {}  # built on first use by _doc()
 
         # The accented spellings each folded word has in the knowledge base: a question word typed with
         # other marks ("cười" vs "cưới") is another word, usable only inside two-word terms.
-        accents: dict[str, set[str]] = defaultdict(set)
-        for *_, phrases in raw_docs:
-            for a, _kind in phrases:
-                for t, acc in zip(a.tokens, a.accents, strict=True):
-                    if acc is not None:
-                        accents[t].add(acc)
         self._forms: dict[str, list[tuple[frozenset[str], ...]]] = {
             t: [_marks(f) for f in sorted(v)] for t, v in accents.items()
         }
@@ -411,9 +379,67 @@ class Matcher:
         self._words: dict[str, tuple[str, str | None, bool]] = {}  # the normaliser's repairs, per word
         self._diff_cache: dict[tuple[int, int], tuple[frozenset[str], frozenset[str]] | None] = {}
         self._compat_cache: dict[tuple[str, str], bool] = {}
+        self._spelled_cache: dict[str, tuple[_Word, ...]] = {}
         oov_idfs = sorted(self._idf[t] for t in self._unigrams) or [1.0]
         # An unknown word is worth a typical word: it says the question is about something else too.
         self._oov_weight = oov_idfs[len(oov_idfs) // 2]
+
+    def __getstate__(self) -> dict[str, object]:
+        """A snapshot (knowledge.snapshot) keeps the index, not what questions have filled in since."""
+        state = dict(self.__dict__)
+        for cache in self._CACHES:
+            state[cache] = {}
+        return state
+
+    def _doc(self, i: int) -> _Doc:
+        doc = self._docs.get(i)
+        if doc is None:
+            doc = self._docs[i] = self._build_doc(self._entries[i])
+        return doc
+
+    def _build_doc(self, entry: _Entry) -> _Doc:
+        idf = self._idf
+        phrases = self._phrases(entry)
+        per_phrase = [_terms(a) for a, _ in phrases]
+        name_terms = per_phrase[0]
+        name_pairs = {t for t in name_terms if " " in t}
+        built: list[_Phrase] = []
+        for (a, kind), pt in zip(phrases, per_phrase, strict=True):
+            terms = {t: idf[t] for t in pt}
+            total = sum(terms.values())
+            if not terms or total <= 0:
+                continue
+            weight = _phrase_weight(kind, len(a.content))
+            anchored = kind == "name" or not name_pairs.isdisjoint(terms)
+            if not anchored:
+                # A phrasing that shares no two-word term with the official name ("trẻ sơ sinh" for
+                # khai sinh) names the situation, not the procedure: weaker evidence.
+                weight *= self.UNANCHORED
+            built.append(_Phrase(terms, total, a.text, weight, anchored))
+        # How many of the document's phrasings use each term: "bố" in eight aliases of one procedure
+        # and one of another says which of the two a question with "bố" is more typically about.
+        # Stored as smoothed log-probabilities, with the one of an unseen term.
+        counts: dict[str, int] = defaultdict(int)
+        for terms in per_phrase:
+            for t in terms:
+                counts[t] += 1
+        smoothing = self.SMOOTHING
+        log_total = math.log(sum(counts.values()) + smoothing * max(len(self._df), 1))
+        return _Doc(
+            entry.key,
+            entry.name,
+            entry.procedure,
+            entry.referral,
+            built,
+            frozenset(counts),
+            frozenset(name_terms),
+            frozenset(t for t in name_terms if " " not in t),
+            self._marks_of(entry.procedure),
+            self._exclusions_of(entry.procedure),
+            _phrase_postings(built),
+            {t: math.log(c + smoothing) - log_total for t, c in counts.items()},
+            math.log(smoothing) - log_total,
+        )
 
     def _marks_of(self, proc: Procedure | None) -> tuple[tuple[frozenset[_Word], ...], ...]:
         if proc is None:
@@ -431,19 +457,21 @@ class Matcher:
         return tuple(e for e in entries if e)
 
     def _spelled_words(self, text: str) -> tuple[_Word, ...]:
-        """A knowledge-base entry's words, each with the marks it is written with."""
-        a = self.normalizer.analyze(text, spelled=True)
-        return tuple(zip(a.tokens, a.accents, strict=True))
+        """A knowledge-base entry's words, each with the marks it is written with (cached: sibling
+        procedures share their `excluded_by` entries)."""
+        found = self._spelled_cache.get(text)
+        if found is None:
+            a = self.normalizer.analyze(text, spelled=True)
+            found = self._spelled_cache[text] = tuple(zip(a.tokens, a.accents, strict=True))
+        return found
 
-    def _phrases(
-        self, name: str, aliases: Iterable[str], keywords: Iterable[str]
-    ) -> list[tuple[Analysis, str]]:
+    def _phrases(self, entry: _Entry) -> list[tuple[Analysis, str]]:
         def analyze(text: str) -> Analysis:
             return self.normalizer.analyze(text, spelled=True)
 
-        out = [(analyze(name), "name")]
-        out += [(analyze(x), "alias") for x in aliases]
-        out += [(analyze(x), "keyword") for x in keywords]
+        out = [(analyze(entry.name), "name")]
+        out += [(analyze(x), "alias") for x in entry.aliases]
+        out += [(analyze(x), "keyword") for x in entry.keywords]
         return out
 
     # ------------------------------------------------------------------ query side
@@ -596,7 +624,7 @@ class Matcher:
         """The best RERANK documents by BM25: rare terms find candidates, common ones only add to them."""
         acc: dict[int, float] = defaultdict(float)
         common: list[str] = []
-        limit = self._walk_limit
+        limit, scale = self._walk_limit, self._bm25_scale
         for t in qterms:
             plist = self._postings.get(t)
             if plist is None:
@@ -604,23 +632,32 @@ class Matcher:
             if len(plist) > limit:
                 common.append(t)
                 continue
-            for i, w in plist:
-                acc[i] += w
+            idf = self._idf[t]
+            for i in plist:
+                acc[i] += idf * scale[i]
         if common:
             if not acc:
                 # Only common words ("đăng ký"): let the rarest of them propose candidates.
                 rarest = min(common, key=lambda t: len(self._postings[t]))
-                for i, w in self._postings[rarest]:
-                    acc[i] += w
+                idf = self._idf[rarest]
+                for i in self._postings[rarest]:
+                    acc[i] += idf * scale[i]
                 common.remove(rarest)
             # Ties keep the order the documents were found in, which is deterministic.
             pool = heapq.nlargest(self.POOL, acc.items(), key=itemgetter(1))
-            weights = self._doc_weight
-            zeros = [0.0] * len(common)
-            scored = [(i, s + sum(map(weights[i].get, common, zeros))) for i, s in pool]
+            with_docs = [(self._idf[t], self._documents_with(t)) for t in common]
+            scored = [
+                (i, s + sum(idf * scale[i] if i in docs else 0.0 for idf, docs in with_docs)) for i, s in pool
+            ]
         else:
             scored = list(acc.items())
         return heapq.nlargest(self.RERANK, scored, key=itemgetter(1))
+
+    def _documents_with(self, term: str) -> frozenset[int]:
+        docs = self._common.get(term)
+        if docs is None:
+            docs = self._common[term] = frozenset(self._postings[term])
+        return docs
 
     def _features(
         self, doc: _Doc, qterms: dict[str, int], uni: dict[str, float], u_total: float, qtext: str
@@ -693,7 +730,7 @@ class Matcher:
         for i, bm in top:
             if bm < floor:
                 continue
-            phrase_cov, q_cov, sim, matched = self._features(self._docs[i], qterms, uni, u_total, qtext)
+            phrase_cov, q_cov, sim, matched = self._features(self._doc(i), qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = contrasts.get(i, 0.0) / q_total
             typical = self._typicality(i, idf_shares)
@@ -705,9 +742,9 @@ class Matcher:
                 + w.contrast * contrast
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
-            doc_marks = self._docs[i].marks
-            unmarked = bool(doc_marks) and not all(any(_says_all(said, m) for m in g) for g in doc_marks)
-            if unmarked or any(_says(stated, e) for e in self._docs[i].exclusions):
+            doc = self._doc(i)
+            unmarked = bool(doc.marks) and not all(any(_says_all(said, m) for m in g) for g in doc.marks)
+            if unmarked or any(_says(stated, e) for e in doc.exclusions):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
                 rank -= w.unmarked
@@ -731,7 +768,8 @@ class Matcher:
         the phrasings' terms (smoothed), averaged with idf weights (`known` holds term and its share
         of the question's idf) so that "từ", "năm" or "làm", said in every kind of question, do not
         outvote the words that name the matter."""
-        typical, unseen = self._typical[i], self._untypical[i]
+        doc = self._doc(i)
+        typical, unseen = doc.typical, doc.untypical
         return sum(w * typical.get(t, unseen) for t, w in known)
 
     def _contrasts(self, ids: list[int], qterms: dict[str, int]) -> dict[int, float]:
@@ -765,11 +803,11 @@ class Matcher:
         key = (i, j)
         if key in self._diff_cache:
             return self._diff_cache[key]
-        mine, other = self._docs[i].name_terms, self._docs[j].name_terms
+        mine, other = self._doc(i).name_terms, self._doc(j).name_terms
         diff = None
         if mine and other and len(mine & other) >= self.NAME_OVERLAP * min(len(mine), len(other)):
-            limit = self.CONTRAST_MAX_DF * len(self._docs)
-            mine_words, other_words = self._docs[i].name_words, self._docs[j].name_words
+            limit = self.CONTRAST_MAX_DF * len(self._entries)
+            mine_words, other_words = self._doc(i).name_words, self._doc(j).name_words
 
             def telling(t: str, theirs: frozenset[str]) -> bool:
                 return self._df[t] <= limit and any(w not in theirs for w in t.split(" "))
@@ -785,7 +823,7 @@ class Matcher:
     def explain(self, question: str) -> list[tuple[str, float, float, tuple[float, ...]]]:
         """(document key, evidence, share, features) best first; for tuning and diagnostics only."""
         ranked = self._reading(question).candidates
-        return [(self._docs[c.index].key, c.evidence, c.share, c.features) for c in ranked]
+        return [(self._doc(c.index).key, c.evidence, c.share, c.features) for c in ranked]
 
     def match(self, question: str) -> Match:
         """Decide between answering, asking, referring elsewhere or admitting defeat."""
@@ -800,9 +838,9 @@ class Matcher:
             return Match("none", None, None, 0.0, ())
         th = self.thresholds
         best = ranked[0]
-        doc = self._docs[best.index]
+        doc = self._doc(best.index)
         evidence = round(best.evidence, 1)
-        procs = [c for c in ranked if self._docs[c.index].procedure is not None]
+        procs = [c for c in ranked if self._doc(c.index).procedure is not None]
         runners = tuple(self._candidate(c) for c in procs[:3])
         if ranking.not_requests:
             # "năm ngoái xã mình có bao nhiêu cặp đăng ký kết hôn": about a procedure, asking for none.
@@ -822,12 +860,12 @@ class Matcher:
         # the question than the procedure ranked first: then it is context.
         if (
             strongest.evidence >= best.evidence + th.referral_lead
-            and self._docs[strongest.index].referral
+            and self._doc(strongest.index).referral
             and strongest.features[1] >= best.features[1]
         ):
             # "làm hộ chiếu lần đầu": "lần đầu" ranks a commune procedure first, but the words of the
             # question are far better explained by another agency's matter.
-            referral = self._docs[strongest.index].referral
+            referral = self._doc(strongest.index).referral
             return Match("referral", None, referral, round(strongest.evidence, 1), runners)
         # Close siblings ("Đăng ký khai sinh" / "... kết hợp nhận cha, mẹ, con", "Đăng ký giám hộ" /
         # "Đăng ký chấm dứt giám hộ") differ by a word or two: when the one ranked second is clearly
@@ -903,7 +941,7 @@ class Matcher:
         # "nộp đơn kiện ra tòa án": a phrasing of the other agency's matter said in full, and no commune
         # procedure better evidenced, is that matter even when procedures share its context words.
         said_outright = best.features[0] >= th.outright_phrase and best.evidence > best_procedure
-        referral = Match("referral", None, self._docs[best.index].referral, evidence, runners)
+        referral = Match("referral", None, self._doc(best.index).referral, evidence, runners)
         if confident or other_intent or said_outright or best.evidence >= best_procedure + th.referral_lead:
             return referral
         # A commune procedure is nearly as likely: let the citizen choose among those, unless the only
@@ -926,7 +964,7 @@ class Matcher:
         return ranking
 
     def _candidate(self, c: _Scored) -> Candidate:
-        d = self._docs[c.index]
+        d = self._doc(c.index)
         return Candidate(d.key, d.name, round(100.0 * c.share, 1))
 
     def _clarify(self, procs: list[_Scored], evidence: float) -> Match:
@@ -939,7 +977,7 @@ class Matcher:
         only = plausible[0]
         if len(plausible) == 1 and only.evidence >= th.vague_evidence:
             # Nothing else is plausible: a choice of one is a needless tap.
-            proc = self._docs[only.index].procedure
+            proc = self._doc(only.index).procedure
             return Match("procedure", proc, None, round(only.evidence, 1), (self._candidate(only),))
         return Match("clarify", None, None, evidence, tuple(self._candidate(c) for c in plausible))
 
