@@ -1,10 +1,12 @@
 """Benchmark the procedure matcher: questions per second and latency, on one core.
 
 Prints figures for the real knowledge base and for a synthetic one of 5,000
-procedures built in memory from the real ones (names, aliases and keywords
-varied with syllables drawn from the real vocabulary, so the index grows the way
-a provincial catalogue would rather than repeating the same 43 documents), plus
-the knowledge-base load time.
+procedures derived from the real ones (names, aliases and keywords varied with
+syllables drawn from the real vocabulary, so the index grows the way a
+provincial catalogue would rather than repeating the same 42 documents), written
+as YAML files and loaded the way the bot loads them: the first start parses,
+validates and indexes them and writes a snapshot; a restart with the same files
+reads the snapshot (knowledge.snapshot).
 
 Run: .venv/bin/python bench/bench_matcher.py [--size 5000] [--repeat 3]
 """
@@ -12,21 +14,27 @@ Run: .venv/bin/python bench/bench_matcher.py [--size 5000] [--repeat 3]
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge.loader import DEFAULT_ROOT as SHIPPED  # noqa: E402
 from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
 from knowledge.model import KnowledgeBase, Procedure  # noqa: E402
 from knowledge.normalize import Normalizer  # noqa: E402
+from knowledge.snapshot import load_indexed  # noqa: E402
 
 QUESTION_FILES = (
     Path("/work/shared/eval/dev-questions.jsonl"),
@@ -51,37 +59,50 @@ def questions() -> list[str]:
     return out + EXTRA
 
 
-def synthetic_kb(
+def synthetic_entries(
     base: KnowledgeBase, size: int, max_aliases: int | None = None, seed: int = 7
-) -> KnowledgeBase:
-    """`size` procedures derived from the real ones: each keeps a real procedure's shape but gets a
-    fresh code and two to four extra syllables in its name, aliases and keywords. `max_aliases`
-    keeps only the first aliases: the shipped 42 carry ~40 each because they are what a commune is
-    asked most; a province-wide catalogue entry would have a handful."""
+) -> Iterator[tuple[Procedure, str, str, tuple[str, ...], tuple[str, ...]]]:
+    """(real procedure, code, name, aliases, keywords) for `size` procedures derived from the real
+    ones: each keeps a real procedure's shape but gets a fresh code and two to four extra syllables
+    in its name, aliases and keywords. `max_aliases` keeps only the first aliases: the shipped 42
+    carry ~40 each because they are what a commune is asked most; a province-wide catalogue entry
+    would have a handful."""
     rng = random.Random(seed)
     real = list(base.procedures.values())
     syllables = sorted(
         {w for p in real for text in (p.name, *p.aliases) for w in text.lower().split() if w.isalpha()}
     )
-    procs: dict[str, Procedure] = {}
+
+    def vary(text: str) -> str:
+        extra = " ".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+        return f"{text} {extra}"
+
     for n in range(size):
         p = real[n % len(real)]
+        name = vary(p.name)
+        aliases = tuple(vary(a) for a in p.aliases[:max_aliases])
+        yield p, f"8.{n:06d}", name, aliases, tuple(vary(k) for k in p.keywords[:4])
 
-        def vary(text: str) -> str:
-            extra = " ".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
-            return f"{text} {extra}"
 
-        code = f"8.{n:06d}"
-        procs[code] = dataclasses.replace(
-            p,
-            code=code,
-            name=vary(p.name),
-            aliases=tuple(vary(a) for a in p.aliases[:max_aliases]),
-            keywords=tuple(vary(k) for k in p.keywords[:4]),
-            status="in_force",
-            replaced_by=None,
-        )
-    return KnowledgeBase(procedures=procs, referrals=dict(base.referrals))
+STATUS_DETAILS = ("replaced_by", "effective_date", "status_note")  # every synthetic one is in force
+
+
+def write_catalogue(base: KnowledgeBase, size: int, max_aliases: int | None, root: Path) -> int:
+    """The synthetic catalogue as knowledge files a clerk could have written: each real procedure's
+    YAML with the synthetic code, name, aliases and keywords. Returns the bytes written."""
+    raw = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (SHIPPED / "procedures").glob("*.yaml")
+    }
+    (root / "procedures").mkdir(parents=True)
+    shutil.copytree(SHIPPED / "referrals", root / "referrals")
+    written = 0
+    for p, code, name, aliases, keywords in synthetic_entries(base, size, max_aliases):
+        data = {k: v for k, v in raw[p.code].items() if k not in STATUS_DETAILS}
+        data.update(code=code, name=name, aliases=list(aliases), keywords=list(keywords), status="in_force")
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        written += (root / "procedures" / f"{code}.yaml").write_text(text, encoding="utf-8")
+    return written
 
 
 def run(matcher: Matcher, qs: list[str], repeat: int) -> tuple[float, float, float, float]:
@@ -105,6 +126,11 @@ def run(matcher: Matcher, qs: list[str], repeat: int) -> tuple[float, float, flo
     return len(latencies) / total, len(latencies) / cpu_total, p50, p99
 
 
+def report(matcher: Matcher, qs: list[str], repeat: int) -> None:
+    qps, qps_cpu, p50, p99 = run(matcher, qs, repeat)
+    print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=5000, help="procedures in the synthetic knowledge base")
@@ -122,23 +148,35 @@ def main() -> int:
     print(f"questions: {len(qs)} (dev + both own sets + empty/emoji/garbage/10,000-character inputs)")
     print(f"real KB: {len(kb.procedures)} procedures, {len(kb.referrals)} referrals")
     print(f"  load {load_s * 1000:.0f} ms (YAML + validation), matcher index {build_s * 1000:.0f} ms")
-    qps, qps_cpu, p50, p99 = run(matcher, qs, args.repeat)
-    print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    report(matcher, qs, args.repeat)
 
-    for max_aliases, label in ((None, "every alias of the real one"), (10, "at most 10 aliases")):
-        big = synthetic_kb(kb, args.size, max_aliases)
-        phrasings = sum(1 + len(p.aliases) + len(p.keywords) for p in big.procedures.values())
-        t = time.perf_counter()
-        big_matcher = Matcher(big, normalizer)
-        build_big = time.perf_counter() - t
-        print(
-            f"synthetic KB, {label}: {len(big.procedures)} procedures, {phrasings:,} phrasings, "
-            f"{len(big.referrals)} referrals"
-        )
-        print(f"  matcher index {build_big * 1000:.0f} ms")
-        qps, qps_cpu, p50, p99 = run(big_matcher, qs, args.repeat)
-        print(f"  {qps:,.0f} questions/s ({qps_cpu:,.0f}/s of CPU time), p50 {p50:.2f} ms, p99 {p99:.2f} ms")
-        del big_matcher
+    for max_aliases, label in ((10, "at most 10 aliases"), (None, "every alias of the real one")):
+        with tempfile.TemporaryDirectory() as tmp:
+            root, cache = Path(tmp) / "kb", Path(tmp) / "cache"
+            size = write_catalogue(kb, args.size, max_aliases, root)
+            t = time.perf_counter()
+            big = load_knowledge_base(root)
+            parse_s = time.perf_counter() - t
+            phrasings = sum(1 + len(p.aliases) + len(p.keywords) for p in big.procedures.values())
+            print(
+                f"synthetic KB, {label}: {len(big.procedures):,} procedure files ({size / 1e6:.0f} MB), "
+                f"{phrasings:,} phrasings, {len(big.referrals)} referrals"
+            )
+            del big
+            t = time.perf_counter()
+            load_indexed(root, cache)
+            first_s = time.perf_counter() - t
+            snapshot_mb = sum(f.stat().st_size for f in cache.iterdir()) / 1e6
+            t = time.perf_counter()
+            _, big_matcher = load_indexed(root, cache)
+            restart_s = time.perf_counter() - t
+            print(
+                f"  first start {first_s * 1000:,.0f} ms (YAML + validation {parse_s * 1000:,.0f} ms, "
+                f"then the index and writing a {snapshot_mb:.0f} MB snapshot)"
+            )
+            print(f"  restart with the same files (snapshot) {restart_s * 1000:,.0f} ms")
+            report(big_matcher, qs, args.repeat)
+            del big_matcher
     return 0
 
 

@@ -64,7 +64,7 @@ class App:
             settings,
             self.db,
             staff_chat,
-            knowledge=knowledge or KnowledgeService.load(settings.knowledge_dir),
+            knowledge=knowledge or KnowledgeService.configured(settings),
             calendar=load_calendar(settings.holidays_override_file),
         )
         self.senders: dict[str, ChannelSender] = {}

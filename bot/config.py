@@ -103,6 +103,8 @@ class Settings:
     max_text_length: int = 4000
     # Knowledge base
     knowledge_dir: Path | None = None
+    # Snapshot of the parsed and indexed knowledge base, so a restart skips parsing (knowledge.snapshot).
+    knowledge_cache_dir: Path = Path(".cache/knowledge")
     holidays_override_file: Path | None = None
     # Dossiers
     dossier_lookup_failures_per_hour: int = 5
@@ -139,6 +141,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = Path(
         if thread.strip():
             topics[category.strip()] = thread.strip()
     kb_dir = merged.get("KNOWLEDGE_DIR", "").strip()
+    kb_cache = merged.get("KNOWLEDGE_CACHE_DIR", "").strip()
     holidays_file = merged.get("HOLIDAYS_OVERRIDE_FILE", "").strip()
     staff_chat = merged.get("STAFF_CHAT_ID", "").strip()
     token = merged.get("TELEGRAM_BOT_TOKEN", "").strip()
@@ -178,6 +181,7 @@ def load_settings(env: dict[str, str] | None = None, dotenv: Path | None = Path(
         flood_messages_per_minute=_int(merged, "FLOOD_MESSAGES_PER_MINUTE", 20),
         max_text_length=_int(merged, "MAX_TEXT_LENGTH", 4000),
         knowledge_dir=Path(kb_dir) if kb_dir else None,
+        knowledge_cache_dir=Path(kb_cache) if kb_cache else Settings.knowledge_cache_dir,
         holidays_override_file=Path(holidays_file) if holidays_file else None,
         dossier_lookup_failures_per_hour=_int(merged, "DOSSIER_LOOKUP_FAILURES_PER_HOUR", 5),
         daily_summary_hour=_int(merged, "DAILY_SUMMARY_HOUR", 7),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.core import Button, Reply, buttons
 from bot.router import Audience, Context, Router
 from bot.storage import unanswered
@@ -96,7 +98,8 @@ async def procedure_button(ctx: Context) -> list[Reply]:
 
 async def reload_knowledge(ctx: Context) -> list[Reply]:
     try:
-        kb = ctx.services.knowledge.reload()
+        # Parsing and indexing a large catalogue takes seconds: citizens keep getting answers meanwhile.
+        kb = await asyncio.to_thread(ctx.services.knowledge.reload)
     except KnowledgeBaseError as exc:
         shown = "\n".join(f"- {e}" for e in exc.errors[:15])
         return [Reply(texts.RELOAD_FAILED.format(errors=shown))]

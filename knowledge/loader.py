@@ -30,6 +30,7 @@ from knowledge.model import (
 )
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
+KNOWLEDGE_DIRS = ("procedures", "referrals")  # the folders under a root that hold knowledge files
 
 CODE_RE = re.compile(r"^\d\.\d{6}$")
 REFERRAL_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -89,6 +89,7 @@ def fast_settings(tmp_path: Path, **fields: object) -> Settings:
     test waits milliseconds, not the real platform limits. `fields` add the channel's token and URL."""
     return Settings(
         database_path=tmp_path / "bot.db",
+        knowledge_cache_dir=tmp_path / "kb-cache",
         commune_name="UBND xã Thử Nghiệm",
         group_messages_per_window=1000,
         group_window_seconds=1.0,

@@ -843,7 +843,7 @@ async def standalone_services(settings: Settings, with_knowledge: bool = True) -
     from bot.storage.db import Database
 
     staff_chat = ("telegram", settings.staff_chat_id) if settings.telegram_enabled else ("console", "staff")
-    knowledge = KnowledgeService.load(settings.knowledge_dir) if with_knowledge else None
+    knowledge = KnowledgeService.configured(settings) if with_knowledge else None
     db = Database(settings.database_path)
     await db.open()
     try:

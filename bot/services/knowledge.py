@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from knowledge.loader import load_knowledge_base
 from knowledge.matcher import Match, Matcher
 from knowledge.model import KnowledgeBase
-from knowledge.normalize import Normalizer
+from knowledge.snapshot import load_indexed
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 @dataclass(frozen=True)
@@ -23,16 +26,20 @@ class _Loaded:
 
 
 class KnowledgeService:
-    def __init__(self, root: Path | None, loaded: _Loaded, normalizer: Normalizer) -> None:
+    def __init__(self, root: Path | None, loaded: _Loaded, cache_dir: Path | None = None) -> None:
         self.root = root
+        self.cache_dir = cache_dir
         self._loaded = loaded
-        self.normalizer = normalizer
 
     @classmethod
-    def load(cls, root: Path | None = None) -> KnowledgeService:
-        normalizer = Normalizer()
-        kb = load_knowledge_base(root)
-        return cls(root, _Loaded(kb, Matcher(kb, normalizer)), normalizer)
+    def load(cls, root: Path | None = None, cache_dir: Path | None = None) -> KnowledgeService:
+        """`cache_dir` keeps a snapshot of the parsed and indexed files, so a restart with the same
+        files skips parsing them (knowledge.snapshot); None parses every time."""
+        return cls(root, _Loaded(*load_indexed(root, cache_dir)), cache_dir)
+
+    @classmethod
+    def configured(cls, settings: Settings) -> KnowledgeService:
+        return cls.load(settings.knowledge_dir, settings.knowledge_cache_dir)
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -43,6 +50,6 @@ class KnowledgeService:
 
     def reload(self) -> KnowledgeBase:
         """Raises KnowledgeBaseError (old version kept) when the files on disk are invalid."""
-        kb = load_knowledge_base(self.root)
-        self._loaded = _Loaded(kb, Matcher(kb, self.normalizer))
-        return kb
+        loaded = _Loaded(*load_indexed(self.root, self.cache_dir))
+        self._loaded = loaded
+        return loaded.kb

@@ -1,0 +1,140 @@
+"""The start-up snapshot: a restart with the same files reads it; any edit is parsed and validated
+afresh; a damaged or unwritable snapshot only costs speed."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SHARED
+
+from knowledge.loader import KnowledgeBaseError, load_knowledge_base
+from knowledge.matcher import Match, Matcher
+from knowledge.normalize import Normalizer
+from knowledge.snapshot import fingerprint, load_indexed
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "kb_small", target)
+    return target
+
+
+def snapshots(cache: Path) -> list[Path]:
+    return sorted(cache.glob("knowledge-*.pickle"))
+
+
+def summary(m: Match) -> tuple[object, ...]:
+    code = m.procedure.code if m.procedure else (m.referral.id if m.referral else None)
+    return (m.kind, code, round(m.score, 6), tuple((c.code, c.score) for c in m.candidates))
+
+
+def test_a_restart_with_the_same_files_reads_the_snapshot(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    kb, _ = load_indexed(kb_dir, cache)
+    [snapshot] = snapshots(cache)
+    # Replace what the snapshot holds with another knowledge base under the same name: only a load
+    # that really reads the snapshot (rather than the files) can return it.
+    other = load_knowledge_base()
+    snapshot.write_bytes(pickle.dumps((other, Matcher(other, Normalizer()))))
+    reread, _ = load_indexed(kb_dir, cache)
+    assert len(kb.procedures) == 5
+    assert len(reread.procedures) == len(other.procedures) == 42
+
+
+def test_a_snapshot_answers_exactly_as_a_fresh_index(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = Matcher(load_knowledge_base(), Normalizer())
+    load_indexed(None, cache)  # writes the snapshot
+    _, restored = load_indexed(None, cache)
+    assert restored is not fresh
+    questions = [
+        json.loads(line)["q"]
+        for path in (SHARED / "eval" / "dev-questions.jsonl", DATA / "eval-questions.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(questions) >= 300
+    for q in questions:
+        assert summary(restored.match(q)) == summary(fresh.match(q)), q
+
+
+def test_an_edited_file_is_parsed_again(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _, before = load_indexed(kb_dir, cache)
+    assert before.match("xin giấy cho con mèo đi học").kind == "none"
+    card = kb_dir / "procedures" / "1.001193.yaml"
+    text = card.read_text(encoding="utf-8")
+    text = text.replace("aliases:\n", "aliases:\n  - xin giấy cho con mèo đi học\n", 1)
+    card.write_text(text, encoding="utf-8")
+    kb, after = load_indexed(kb_dir, cache)
+    assert after.match("xin giấy cho con mèo đi học").procedure == kb.procedures["1.001193"]
+    assert len(snapshots(cache)) == 1  # the stale one is gone
+
+
+def test_a_same_length_edit_is_seen_by_its_time(kb_dir: Path, tmp_path: Path) -> None:
+    """A clerk fixing one letter leaves the size alone; the modification time tells."""
+    cache = tmp_path / "cache"
+    load_indexed(kb_dir, cache)
+    card = kb_dir / "procedures" / "1.001193.yaml"
+    text = card.read_text(encoding="utf-8")
+    edited = text.replace("Đăng ký khai sinh", "Đăng ký khai sinK", 1)
+    assert len(edited.encode()) == len(text.encode()) and edited != text
+    st = card.stat()
+    card.write_text(edited, encoding="utf-8")
+    os.utime(card, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    kb, _ = load_indexed(kb_dir, cache)
+    assert kb.procedures["1.001193"].name.endswith("khai sinK")
+
+
+def test_a_new_or_removed_file_changes_the_fingerprint(kb_dir: Path) -> None:
+    before = fingerprint(kb_dir)
+    extra = kb_dir / "referrals" / "extra.yaml"
+    shutil.copy(kb_dir / "referrals" / "ho-chieu.yaml", extra)
+    with_extra = fingerprint(kb_dir)
+    extra.unlink()
+    assert len({before, with_extra}) == 2
+    assert fingerprint(kb_dir) == before
+
+
+def test_a_broken_edit_is_refused_even_with_a_snapshot_of_the_old_files(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(kb_dir, cache)
+    (kb_dir / "procedures" / "2.000815.yaml").write_text("code: '2.000815'\nname: 42\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as err:
+        load_indexed(kb_dir, cache)
+    assert any("2.000815.yaml" in e for e in err.value.errors)
+
+
+def test_a_damaged_snapshot_is_rebuilt(
+    kb_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cache = tmp_path / "cache"
+    load_indexed(kb_dir, cache)
+    [snapshot] = snapshots(cache)
+    snapshot.write_bytes(snapshot.read_bytes()[:100])
+    with caplog.at_level(logging.WARNING, logger="knowledge.snapshot"):
+        kb, matcher = load_indexed(kb_dir, cache)
+    assert "unreadable" in caplog.text
+    assert matcher.match("làm giấy khai sinh cho con").procedure == kb.procedures["1.001193"]
+    assert pickle.loads(snapshot.read_bytes())[0] == kb  # written again, whole
+
+
+def test_an_unwritable_cache_only_costs_speed(
+    kb_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="knowledge.snapshot"):
+        kb, matcher = load_indexed(kb_dir, blocker / "cache")
+    assert "not written" in caplog.text
+    assert matcher.match("làm giấy khai sinh cho con").procedure == kb.procedures["1.001193"]
