@@ -321,6 +321,7 @@ class Normalizer:
         self._whether = index(whether.get("starts"))
         self._whether_min = int(whether.get("min_words_before", 3))
         self._whether_not = _WordSet(whether.get("not_before"))
+        self._whether_going = _WordSet(whether.get("going"))
         # Folded words at which _drop_stopwords has more to do than drop or keep the word.
         self._triggers = frozenset(
             set(self._neg_words.folded)
@@ -462,6 +463,13 @@ class Normalizer:
             return (1, self._neg_contrast_span)
         return (0, 0)
 
+    def _asks_for_procedure(self, toks: list[_Tok], i: int) -> bool:
+        """After "có cần" / "có phải": does toks[i:] ask for a procedure ("làm", "đăng ký"), not a detail?"""
+        n = len(toks)
+        while i < n and toks[i][0] and self._whether_going.has(toks[i]):
+            i += 1
+        return i < n and bool(toks[i][0]) and self._whether_not.has(toks[i])
+
     def _drop_stopwords(self, toks: list[_Tok], context: Set[int] = frozenset()) -> tuple[Analysis, set[int]]:
         """The analysis, and the positions of toks inside a negation or a purpose clause."""
         aside: set[int] = set()
@@ -508,7 +516,7 @@ class Normalizer:
                     continue
                 if words_so_far >= self._whether_min and not neg_left:
                     size = _phrase_at(self._whether, toks, i)
-                    if size and not (i + size < n and self._whether_not.has(toks[i + size])):
+                    if size and not self._asks_for_procedure(toks, i + size):
                         # "... có cần giấy xác nhận độc thân không": a detail, not the request.
                         purpose_left = self._purpose_span
                         i += size
