@@ -311,6 +311,7 @@ class Normalizer:
 
         purpose: dict[str, Any] = data.get("purpose") or {}
         self._purpose_words = _WordSet(purpose.get("words"))
+        self._purpose_phrases = index(purpose.get("phrases"))
         self._purpose_not = _WordSet(purpose.get("not_before"))
         self._purpose_bare_before = _WordSet(purpose.get("bare_before"))
         self._purpose_not_after = index(purpose.get("not_after"))
@@ -327,6 +328,7 @@ class Normalizer:
             set(self._neg_words.folded)
             | set(self._neg_contrast_also.folded)
             | set(self._purpose_words.folded)
+            | set(self._purpose_phrases)
             | set(self._whether)
             | self._stop_starts
         )
@@ -463,6 +465,18 @@ class Normalizer:
             return (1, self._neg_contrast_span)
         return (0, 0)
 
+    def _purpose_at(self, toks: list[_Tok], i: int) -> int:
+        """The words of a purpose marker starting at toks[i] ("để", "trước khi"), 0 if none is there."""
+        n = len(toks)
+        size = _phrase_at(self._purpose_phrases, toks, i) if toks[i][0] in self._purpose_phrases else 0
+        if not size and self._purpose_words.has(toks[i]):
+            # Typed bare, "de" may be "đề" ("đề nghị"): it is "để" only before the words that follow one.
+            bare = toks[i][1] is None
+            size = 1 if not bare or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])) else 0
+        if not size or (i + size < n and self._purpose_not.has(toks[i + size])):
+            return 0
+        return 0 if _phrase_before(self._purpose_not_after, toks, i) else size
+
     def _asks_for_procedure(self, toks: list[_Tok], i: int) -> bool:
         """After "có cần" / "có phải": does toks[i:] ask for a procedure ("làm", "đăng ký"), not a detail?"""
         n = len(toks)
@@ -501,17 +515,12 @@ class Normalizer:
                 if purpose_left and purpose_started < i and _phrase_at(self._purpose_ends, toks, i):
                     # Not at its first word: "để có thẻ bảo hiểm" is a purpose, "có" ends one later on.
                     purpose_left = 0
-                if (
-                    clause_words >= self._purpose_min
-                    and self._purpose_words.has(toks[i])
-                    and (toks[i][1] is not None or (i + 1 < n and self._purpose_bare_before.has(toks[i + 1])))
-                    and not (i + 1 < n and self._purpose_not.has(toks[i + 1]))
-                    and not _phrase_before(self._purpose_not_after, toks, i)
-                ):
+                size = self._purpose_at(toks, i) if clause_words >= self._purpose_min else 0
+                if size:
                     # "xin giấy xác nhận độc thân để vay ngân hàng": what the paper is for is context, not
                     # the procedure asked about. Only after a clause that already says something.
                     purpose_left = self._purpose_span
-                    i += 1
+                    i += size
                     purpose_started = i
                     continue
                 if words_so_far >= self._whether_min and not neg_left:
