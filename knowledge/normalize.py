@@ -323,6 +323,8 @@ class Normalizer:
         self._whether_min = int(whether.get("min_words_before", 3))
         self._whether_not = _WordSet(whether.get("not_before"))
         self._whether_going = _WordSet(whether.get("going"))
+        self._whether_not_unless = _WordSet(whether.get("not_before_unless_registering"))
+        self._registering = index(whether.get("registering"))
         # Folded words at which _drop_stopwords has more to do than drop or keep the word.
         self._triggers = frozenset(
             set(self._neg_words.folded)
@@ -477,12 +479,17 @@ class Normalizer:
             return 0
         return 0 if _phrase_before(self._purpose_not_after, toks, i) else size
 
-    def _asks_for_procedure(self, toks: list[_Tok], i: int) -> bool:
-        """After "có cần" / "có phải": does toks[i:] ask for a procedure ("làm", "đăng ký"), not a detail?"""
+    def _asks_for_procedure(self, toks: list[_Tok], start: int, i: int) -> bool:
+        """After "có cần" / "có phải" (toks[start:i]): does toks[i:] ask for a procedure ("làm", "đăng
+        ký"), not a detail?"""
         n = len(toks)
         while i < n and toks[i][0] and self._whether_going.has(toks[i]):
             i += 1
-        return i < n and bool(toks[i][0]) and self._whether_not.has(toks[i])
+        if i == n or not toks[i][0]:
+            return False
+        if self._whether_not.has(toks[i]):
+            return True
+        return self._whether_not_unless.has(toks[i]) and not _says_any(self._registering, toks[:start])
 
     def _drop_stopwords(self, toks: list[_Tok], context: Set[int] = frozenset()) -> tuple[Analysis, set[int]]:
         """The analysis, and the positions of toks inside a negation or a purpose clause."""
@@ -525,7 +532,7 @@ class Normalizer:
                     continue
                 if words_so_far >= self._whether_min and not neg_left:
                     size = _phrase_at(self._whether, toks, i)
-                    if size and not self._asks_for_procedure(toks, i + size):
+                    if size and not self._asks_for_procedure(toks, i, i + size):
                         # "... có cần giấy xác nhận độc thân không": a detail, not the request.
                         purpose_left = self._purpose_span
                         i += size
