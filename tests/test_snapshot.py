@@ -8,6 +8,8 @@ import logging
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,3 +140,22 @@ def test_an_unwritable_cache_only_costs_speed(
         kb, matcher = load_indexed(kb_dir, blocker / "cache")
     assert "not written" in caplog.text
     assert matcher.match("làm giấy khai sinh cho con").procedure == kb.procedures["1.001193"]
+
+
+def test_the_bot_keeps_its_snapshot_where_configured(tmp_path: Path) -> None:
+    """The setting reaches the running bot: a console session leaves the snapshot in KNOWLEDGE_CACHE_DIR."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
+    env.update(KNOWLEDGE_CACHE_DIR=str(tmp_path / "snap"), DATABASE_PATH=str(tmp_path / "x.db"))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--no-demo"],
+        input="lam giay khai sinh cho con\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Đăng ký khai sinh" in result.stdout
+    assert len(snapshots(tmp_path / "snap")) == 1
+    assert not (tmp_path / ".cache").exists()
