@@ -745,6 +745,7 @@ class _Feedback:
         self._complaints = index(raw.get("complaints"))
         self._not_asking = index(raw.get("not_asking"))
         self._requests = index(raw.get("requests"))
+        self._laughing = tuple(str(s) for s in raw.get("laughing") or ())
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
@@ -754,7 +755,9 @@ class _Feedback:
             return True
         if not self._said or "?" in text:
             return False
-        found = thanked = done = False
+        # Laughter ("=))", "🤣") is banter, like "haha": it is feedback unless something is asked.
+        found = any(s in text for s in self._laughing)
+        thanked = done = False
         i, n = 0, len(toks)
         while i < n:
             folded = toks[i][0]

@@ -393,6 +393,8 @@ def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
         "cam on em nhen, giay ket hon lay roi",  # thanks, and something done
         "giay dang ky ho kinh doanh cua tui co roi nha, tks",
         "Xếp hàng chứng thực bản sao sáng nay mất 2 tiếng, sao không mở thêm quầy vậy??",  # rhetorical
+        "con tui dat ten la Nguyen Van Khai Sinh cho de nho =))",  # laughter, nothing asked
+        "thằng bạn đăng ký hộ kinh doanh bán trà sữa xong dẹp tiệm sau 3 tháng 🤣",
     ],
 )
 def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) -> None:
@@ -409,6 +411,8 @@ def test_feedback_with_nothing_asked_is_no_request(norm: Normalizer, text: str) 
         "mẹ mất rồi, buồn quá, em muốn làm khai tử cho mẹ",
         "cảm ơn, giấy khai sinh làm rồi mà sai tên thì sửa ở đâu",
         "xếp hàng cả buổi mà chưa tới lượt, chứng thực bản sao online được không",  # and a request
+        "đăng ký kết hôn thứ 7 có làm ko ad 😂",  # laughing, but a question tag closes the clause
+        "làm giấy khai sinh cho con cần gì =))",
     ],
 )
 def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> None:
