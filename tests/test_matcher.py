@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from bot.commands.ask import human_text, match_to_json
 from bot.texts.procedures import procedure_card
 from knowledge.loader import load_knowledge_base
-from knowledge.matcher import Matcher
+from knowledge.matcher import MAX_QUESTION_CHARS, Matcher
 from knowledge.normalize import Normalizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,14 +89,15 @@ def test_nothing_to_match(small: Matcher, real: Matcher, question: str) -> None:
     assert real.match(question).kind == "none"
 
 
-def test_huge_input_is_fast_and_safe(real: Matcher) -> None:
+def test_huge_input_is_safe_and_read_only_up_to_the_cap(real: Matcher) -> None:
+    """A 10,000-character paste costs no more than a long question: only the first
+    MAX_QUESTION_CHARS are read (bench/bench_matcher.py times such inputs)."""
     garbage = ("xyzq " * 2000)[:10_000]
     repeated = ("đăng ký khai sinh cho con " * 400)[:10_000]
     for text in (garbage, repeated, "a" * 10_000, "😀" * 10_000):
-        start = time.perf_counter()
         m = real.match(text)
-        assert time.perf_counter() - start < 0.05
         assert m.kind in ("none", "procedure", "clarify")
+        assert m == real.match(text[:MAX_QUESTION_CHARS] + "đăng ký kết hôn giấy phép xây dựng")
     assert real.match(garbage).kind == "none"
 
 
