@@ -73,13 +73,13 @@ def test_a_snapshot_answers_exactly_as_a_fresh_index(tmp_path: Path) -> None:
 def test_an_edited_file_is_parsed_again(kb_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _, before = load_indexed(kb_dir, cache)
-    assert before.match("xin giấy cho con mèo đi học").kind == "none"
+    assert before.match("xin dấu đỏ cho lồng đèn kéo quân").kind == "none"
     card = kb_dir / "procedures" / "1.001193.yaml"
     text = card.read_text(encoding="utf-8")
-    text = text.replace("aliases:\n", "aliases:\n  - xin giấy cho con mèo đi học\n", 1)
+    text = text.replace("aliases:\n", "aliases:\n  - xin dấu đỏ cho lồng đèn kéo quân\n", 1)
     card.write_text(text, encoding="utf-8")
     kb, after = load_indexed(kb_dir, cache)
-    assert after.match("xin giấy cho con mèo đi học").procedure == kb.procedures["1.001193"]
+    assert after.match("xin dấu đỏ cho lồng đèn kéo quân").procedure == kb.procedures["1.001193"]
     assert len(snapshots(cache)) == 1  # the stale one is gone
 
 
