@@ -28,6 +28,7 @@ THIRD = Path(__file__).parent / "data" / "eval-questions-3.jsonl"
 FOURTH = Path(__file__).parent / "data" / "eval-questions-4.jsonl"
 FIFTH = Path(__file__).parent / "data" / "eval-questions-5.jsonl"
 SIXTH = Path(__file__).parent / "data" / "eval-questions-6.jsonl"
+SEVENTH = Path(__file__).parent / "data" / "eval-questions-7.jsonl"
 
 
 @dataclass
@@ -98,11 +99,14 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
 # 97.5 / 98.9 / 0.6 / 96.4; sixth (eight more sets written by others, first scored unseen, heavy on
 # near-misses that are commune procedures missing from the list; 1,589 in scope, 791 out)
-# 96.7 / 98.3 / 1.1 / 95.6. Raise the floors as the matcher improves; never lower them.
+# 96.7 / 98.3 / 1.1 / 95.6; seventh (twelve more sets written by others, each first scored unseen;
+# dev-style, regional, terse, life situations, and hard near-misses; 2,279 in scope, 1,112 out)
+# 96.1 / 98.3 / 0.9 / 95.3. Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
 FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.96)
 SIXTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.012, reject=0.95)
+SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -140,6 +144,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(FOURTH, 900, 400, FOURTH_FLOOR, id="fourth"),
         pytest.param(FIFTH, 1200, 1000, FIFTH_FLOOR, id="fifth"),
         pytest.param(SIXTH, 1500, 750, SIXTH_FLOOR, id="sixth"),
+        pytest.param(SEVENTH, 2200, 1100, SEVENTH_FLOOR, id="seventh"),
     ],
 )
 def test_question_sets_written_by_others(
@@ -153,7 +158,7 @@ def test_question_sets_written_by_others(
 
 
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH):
+    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
