@@ -336,6 +336,23 @@ def test_whether_clause_is_a_detail(norm: Normalizer) -> None:
     assert not any(x.startswith("~") for x in tokens_of(norm, "có cần giấy độc thân không"))
 
 
+def test_what_decides_whether_a_clause_is_a_detail(norm: Normalizer) -> None:
+    def marked(text: str) -> set[str]:
+        return {x.removeprefix("~") for x in tokens_of(norm, text) if x.startswith("~")}
+
+    # Past a verb of going, the next word decides: a detail ...
+    assert {"kham", "benh"} <= marked("xin giấy khuyết tật có cần đi khám bệnh viện không")
+    # ... or the procedure itself.
+    assert not marked("chồng tôi mất rồi có phải đi đăng ký khai tử không")
+    # "xin" asks for the paper, unless a registration was asked for before it.
+    assert {"giay", "xac", "nhan"} <= marked("đăng ký kết hôn có cần xin giấy xác nhận độc thân không")
+    assert not marked("xây nhà cấp 4 ở quê có cần xin giấy phép xây dựng không")
+    # "hay chỉ cần X" offers another detail.
+    assert {"can", "cuoc"} <= marked("đăng ký kết hôn có cần giấy độc thân không hay chỉ cần căn cước")
+    # What something is needed before is context, like a purpose.
+    assert {"dang", "ki", "ket", "hon"} <= marked("xem tuổi vợ chồng trước khi đăng ký kết hôn")
+
+
 def test_purpose_after_a_question_is_the_request(norm: Normalizer) -> None:
     t = tokens_of(norm, "mẹ em có giấy khuyết tật rồi thì làm sao để được hưởng tiền hàng tháng")
     assert "tro" in t and "cap" in t  # "tiền hàng tháng" is the monthly allowance
