@@ -68,19 +68,27 @@ class RecordingSender:
         return [text for chat, text in self.sent if chat == chat_id]
 
 
-def console_chat(tmp_path, lines: list[str], *extra: str) -> str:
-    """Run `motcua chat` with piped input on a database in tmp_path, as a newcomer would; return stdout."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "DATABASE_"))}
-    result = subprocess.run(
+def run_console(
+    tmp_path: Path, lines: list[str], *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `motcua chat` with piped input on a database in tmp_path, as a newcomer would; `env` adds
+    settings (KNOWLEDGE_DIR, ...). No channel is configured, whatever the machine's environment says."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_", "DATABASE_"))}
+    return subprocess.run(
         [sys.executable, "-m", "bot", "chat", "--db", str(tmp_path / "console.db"), *extra],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
-        env=env,
+        env={**clean, **(env or {})},
         cwd=tmp_path,
         timeout=120,
-        check=True,
     )
+
+
+def console_chat(tmp_path: Path, lines: list[str], *extra: str) -> str:
+    """The console's output for these lines; fails the test if the console fails."""
+    result = run_console(tmp_path, lines, *extra)
+    result.check_returncode()
     return result.stdout
 
 

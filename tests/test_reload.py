@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from conftest import CITIZEN, STAFF_CHAT, running_bot, telegram_settings
+from helpers import run_console
 
 import knowledge
 
@@ -51,17 +49,7 @@ async def test_reload_accepts_a_valid_change_and_refuses_a_broken_one(tmp_path, 
 def test_bot_refuses_to_start_on_an_invalid_knowledge_base(tmp_path):
     kb = copy_kb(tmp_path)
     (kb / "procedures" / "2.000815.yaml").write_text("code: '2.000815'\nname: Chứng thực\n", encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
-    env.update(KNOWLEDGE_DIR=str(kb), DATABASE_PATH=str(tmp_path / "x.db"))
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--no-demo"],
-        input="/start\n",
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_console(tmp_path, ["/start"], "--no-demo", env={"KNOWLEDGE_DIR": str(kb)})
     assert result.returncode == 2
     assert "2.000815.yaml" in result.stderr
     assert "Xin chào" not in result.stdout

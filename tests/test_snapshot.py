@@ -8,12 +8,11 @@ import logging
 import os
 import pickle
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import SHARED
+from helpers import run_console
 
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
@@ -144,17 +143,8 @@ def test_an_unwritable_cache_only_costs_speed(
 
 def test_the_bot_keeps_its_snapshot_where_configured(tmp_path: Path) -> None:
     """The setting reaches the running bot: a console session leaves the snapshot in KNOWLEDGE_CACHE_DIR."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "ZALO_"))}
-    env.update(KNOWLEDGE_CACHE_DIR=str(tmp_path / "snap"), DATABASE_PATH=str(tmp_path / "x.db"))
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--no-demo"],
-        input="lam giay khai sinh cho con\n",
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    cache = {"KNOWLEDGE_CACHE_DIR": str(tmp_path / "snap")}
+    result = run_console(tmp_path, ["lam giay khai sinh cho con"], "--no-demo", env=cache)
     assert result.returncode == 0, result.stderr
     assert "Đăng ký khai sinh" in result.stdout
     assert len(snapshots(tmp_path / "snap")) == 1
