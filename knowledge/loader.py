@@ -30,7 +30,9 @@ from knowledge.model import (
 )
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
-KNOWLEDGE_DIRS = ("procedures", "referrals")  # the folders under a root that hold knowledge files
+PROCEDURES_DIR = "procedures"
+REFERRALS_DIR = "referrals"
+KNOWLEDGE_DIRS = (PROCEDURES_DIR, REFERRALS_DIR)  # the folders under a root that hold knowledge files
 
 CODE_RE = re.compile(r"^\d\.\d{6}$")
 REFERRAL_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -522,7 +524,7 @@ def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[st
 
     procedures: dict[str, Procedure] = {}
     origin: dict[str, str] = {}
-    for rel, proc in _load_dir(root, "procedures", _parse_procedure, errors, warnings):
+    for rel, proc in _load_dir(root, PROCEDURES_DIR, _parse_procedure, errors, warnings):
         if proc.code in procedures:
             errors.append(f"{rel}: code: {proc.code} is already used by {origin[proc.code]}")
             continue
@@ -531,7 +533,7 @@ def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[st
 
     referrals: dict[str, Referral] = {}
     ref_origin: dict[str, str] = {}
-    for rel, ref in _load_dir(root, "referrals", _parse_referral, errors, warnings):
+    for rel, ref in _load_dir(root, REFERRALS_DIR, _parse_referral, errors, warnings):
         if ref.id in referrals:
             errors.append(f"{rel}: id: {ref.id} is already used by {ref_origin[ref.id]}")
             continue

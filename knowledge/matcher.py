@@ -730,7 +730,8 @@ class Matcher:
         for i, bm in top:
             if bm < floor:
                 continue
-            phrase_cov, q_cov, sim, matched = self._features(self._doc(i), qterms, uni, u_total, qtext)
+            doc = self._doc(i)
+            phrase_cov, q_cov, sim, matched = self._features(doc, qterms, uni, u_total, qtext)
             explained = matched / (matched + min(u_total - matched, cap)) if matched > 0 else 0.0
             contrast = contrasts.get(i, 0.0) / q_total
             typical = self._typicality(i, idf_shares)
@@ -742,7 +743,6 @@ class Matcher:
                 + w.contrast * contrast
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
-            doc = self._doc(i)
             unmarked = bool(doc.marks) and not all(any(_says_all(said, m) for m in g) for g in doc.marks)
             if unmarked or any(_says(stated, e) for e in doc.exclusions):
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
