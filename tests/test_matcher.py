@@ -394,6 +394,13 @@ def test_a_procedure_excluded_by_what_the_question_says(real: Matcher) -> None:
     assert "1.013225" in {c.code for c in m.candidates}
 
 
+def test_an_exclusion_typed_bare_keeps_its_small_words(real: Matcher) -> None:
+    # "ghi chú kết hôn" (recording a marriage made abroad) excludes the foreign marriage; typed bare,
+    # "chu" stays in the question though the entry, written with marks, drops "chú" as a small word.
+    for question in ("ghi chú kết hôn đã đăng ký ở hàn quốc", "ghi chu ket hon da dang ky o han quoc"):
+        assert _code(real.match(question)) != "2.000806", question
+
+
 def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
     m = real.match("vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé")
     assert m.kind == "procedure" and _code(m) == "1.001193", m
