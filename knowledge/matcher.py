@@ -45,7 +45,9 @@ Stages:
      (smoothed log-probability, idf-weighted) — "bố", "chưa cưới" in eight
      aliases of one procedure and one of its sibling;
    - a procedure with `requires_one_of` (a re-registration needs a lost or
-     spoilt paper) is ranked down when the question says none of them.
+     spoilt paper) is ranked down when the question says none of them; one
+     whose `excluded_by` the question says ("đã có sổ đỏ" for a first land
+     registration) is ranked down and keeps too little evidence to be answered.
    A softmax over the ten turns the scores into shares (how far the best
    leads the others); `evidence` = phrase coverage × (½ + ½ explained),
    0–100, says whether the question is about anything we know. "Explained"
@@ -282,7 +284,10 @@ class Matcher:
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
     BM25_FLOOR = 0.3
-    UNMARKED_EVIDENCE = 0.5  # evidence kept by a procedure whose requires_one_of / excluded_by fails
+    UNMARKED_EVIDENCE = 0.5  # evidence kept by a procedure whose requires_one_of fails ...
+    # ... and by one whose `excluded_by` the question says: a clerk's "not this one when ..." leaves it
+    # below every answering threshold, so it can at most be offered among others.
+    EXCLUDED_EVIDENCE = 0.2
     SIMILAR_TO = 10
     SIMILARITY_FROM = 0.4  # ... for documents whose best phrasing is covered this much
     TYPICAL_SIMILARITY = 0.5  # the whole-phrase similarity looks at this many best covered phrasings
@@ -747,11 +752,12 @@ class Matcher:
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             unmarked = bool(doc.marks) and not all(any(_says_all(said, m) for m in g) for g in doc.marks)
-            if unmarked or any(_says(stated, e) or _says(stated_plain, e) for e in doc.exclusions):
+            excluded = any(_says(stated, e) or _says(stated_plain, e) for e in doc.exclusions)
+            if unmarked or excluded:
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
                 rank -= w.unmarked
-                evidence *= self.UNMARKED_EVIDENCE
+                evidence *= self.EXCLUDED_EVIDENCE if excluded else self.UNMARKED_EVIDENCE
             features = (phrase_cov, q_cov, sim, bm / bm_max, contrast, typical)
             out.append(_Scored(i, rank, evidence, 0.0, features))
         top_typical = max(c.features[5] for c in out)
