@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -494,12 +495,29 @@ def _parse_referral(path: Path, f: _File) -> Referral | None:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A valid knowledge file as last parsed. Parsing is most of the time a catalogue of thousands of
+    files takes to load, and a clerk's edit touches one: the others are reused for as long as their
+    size and modification time stay the same (as `make` decides what to rebuild)."""
+
+    size: int
+    mtime_ns: int
+    item: Procedure | Referral
+    warnings: tuple[str, ...]
+
+
+ParsedFiles = dict[str, ParsedFile]  # by path under the root: "procedures/1.001193.yaml"
+
+
 def _load_dir(
     root: Path,
     sub: str,
     parse: Callable[[Path, _File], Any],
     errors: list[str],
     warnings: list[str],
+    previous: Mapping[str, ParsedFile],
+    parsed: ParsedFiles,
 ) -> list[tuple[str, Any]]:
     folder = root / sub
     if not folder.is_dir():
@@ -510,21 +528,44 @@ def _load_dir(
     out = []
     for path in sorted(folder.glob("*.yaml")):
         rel = f"{sub}/{path.name}"
-        item = parse(path, _File(rel, errors, warnings))
-        if item is not None:
-            out.append((rel, item))
+        st = path.stat()
+        known = previous.get(rel)
+        if known is None or (known.size, known.mtime_ns) != (st.st_size, st.st_mtime_ns):
+            own_warnings: list[str] = []
+            item = parse(path, _File(rel, errors, own_warnings))
+            warnings += own_warnings
+            if item is not None:
+                known = ParsedFile(st.st_size, st.st_mtime_ns, item, tuple(own_warnings))
+            else:
+                known = None
+        else:
+            warnings += known.warnings
+        if known is not None:
+            parsed[rel] = known
+            out.append((rel, known.item))
     return out
 
 
 def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[str]]:
     """Load and validate everything under root; raise KnowledgeBaseError listing every error."""
+    kb, warnings, _ = load_files(root)
+    return kb, warnings
+
+
+def load_files(
+    root: Path | None = None, previous: Mapping[str, ParsedFile] | None = None
+) -> tuple[KnowledgeBase, list[str], ParsedFiles]:
+    """Like load_with_warnings, parsing again only the files that changed since `previous` (a former
+    call's third result); every file is still checked against the others."""
     root = Path(root) if root is not None else DEFAULT_ROOT
+    previous = previous or {}
     errors: list[str] = []
     warnings: list[str] = []
+    parsed: ParsedFiles = {}
 
     procedures: dict[str, Procedure] = {}
     origin: dict[str, str] = {}
-    for rel, proc in _load_dir(root, PROCEDURES_DIR, _parse_procedure, errors, warnings):
+    for rel, proc in _load_dir(root, PROCEDURES_DIR, _parse_procedure, errors, warnings, previous, parsed):
         if proc.code in procedures:
             errors.append(f"{rel}: code: {proc.code} is already used by {origin[proc.code]}")
             continue
@@ -533,7 +574,7 @@ def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[st
 
     referrals: dict[str, Referral] = {}
     ref_origin: dict[str, str] = {}
-    for rel, ref in _load_dir(root, REFERRALS_DIR, _parse_referral, errors, warnings):
+    for rel, ref in _load_dir(root, REFERRALS_DIR, _parse_referral, errors, warnings, previous, parsed):
         if ref.id in referrals:
             errors.append(f"{rel}: id: {ref.id} is already used by {ref_origin[ref.id]}")
             continue
@@ -555,7 +596,7 @@ def load_with_warnings(root: Path | None = None) -> tuple[KnowledgeBase, list[st
         errors.append(f"procedures/: no procedure files found under {root}")
     if errors:
         raise KnowledgeBaseError(errors)
-    return KnowledgeBase(procedures=procedures, referrals=referrals), warnings
+    return KnowledgeBase(procedures=procedures, referrals=referrals), warnings, parsed
 
 
 def _word_groups(f: _File, data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:

@@ -88,6 +88,7 @@ import gc
 import heapq
 import math
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -249,6 +250,16 @@ class _Entry:
     keywords: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class _Indexed:
+    """What the index takes from analysing one document's phrasings, kept so that the next index (after
+    a reload) reuses it for every document whose words did not change: analysing is most of the
+    time an index of thousands of documents takes to build."""
+
+    terms: frozenset[str]
+    accents: tuple[tuple[str, str], ...]  # (folded word, accented spelling) pairs
+
+
 def _terms(a: Analysis) -> dict[str, int]:
     """Unigrams of content words plus bigrams of neighbours, with and without weak words between."""
     out: dict[str, int] = {}
@@ -301,7 +312,9 @@ class Matcher:
         normalizer: Normalizer,
         thresholds: Thresholds | None = None,
         weights: Weights | None = None,
+        previous: Matcher | None = None,
     ) -> None:
+        """`previous`: the matcher this one replaces; what it analysed is reused where it still holds."""
         self.kb = kb
         self.normalizer = normalizer
         self.thresholds = thresholds or Thresholds()
@@ -311,12 +324,12 @@ class Matcher:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            self._build()
+            self._build(previous)
         finally:
             if was_enabled:
                 gc.enable()
 
-    def _build(self) -> None:
+    def _build(self, previous: Matcher | None) -> None:
         kb = self.kb
 
         # Each document: the official name (or referral topic), then aliases, then keywords. Only what
@@ -329,16 +342,13 @@ class Matcher:
         self._entries += [
             _Entry(r.id, r.topic, None, r, r.aliases, r.keywords) for r in kb.referrals.values()
         ]
-        doc_terms: list[set[str]] = []
+        reusable = self._reusable(previous)
+        self._indexed = [reusable.get(_words_of(e)) or self._index(e) for e in self._entries]
+        doc_terms = [x.terms for x in self._indexed]
         accents: dict[str, set[str]] = defaultdict(set)
-        for entry in self._entries:
-            terms: set[str] = set()
-            for a, _kind in self._phrases(entry):
-                terms.update(_terms(a))
-                for t, acc in zip(a.tokens, a.accents, strict=True):
-                    if acc is not None:
-                        accents[t].add(acc)
-            doc_terms.append(terms)
+        for x in self._indexed:
+            for t, acc in x.accents:
+                accents[t].add(acc)
 
         # Document frequencies and BM25. A document is a set of phrasings: a term said in twelve aliases
         # is not twelve times as telling as in one, and counting it so would favour the procedures with
@@ -388,6 +398,23 @@ class Matcher:
         oov_idfs = sorted(self._idf[t] for t in self._unigrams) or [1.0]
         # An unknown word is worth a typical word: it says the question is about something else too.
         self._oov_weight = oov_idfs[len(oov_idfs) // 2]
+
+    def _reusable(self, previous: Matcher | None) -> dict[tuple[str, ...], _Indexed]:
+        """The previous index's documents by their words, if it analysed them the way this one would."""
+        if previous is None or previous.normalizer.source != self.normalizer.source:
+            return {}
+        return {_words_of(e): x for e, x in zip(previous._entries, previous._indexed, strict=True)}
+
+    def _index(self, entry: _Entry) -> _Indexed:
+        # Interned: thousands of documents share each term, and a snapshot then stores it once.
+        terms: set[str] = set()
+        accents: set[tuple[str, str]] = set()
+        for a, _kind in self._phrases(entry):
+            terms.update(map(sys.intern, _terms(a)))
+            accents.update(
+                (sys.intern(t), sys.intern(acc)) for t, acc in zip(a.tokens, a.accents, strict=True) if acc
+            )
+        return _Indexed(frozenset(terms), tuple(accents))
 
     def __getstate__(self) -> dict[str, object]:
         """A snapshot (knowledge.snapshot) keeps the index, not what questions have filled in since."""
@@ -1063,6 +1090,11 @@ def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
 
 def _typed_as(typed: str | None, written: str | None) -> bool:
     return typed is None or written is None or _fits(typed, written)
+
+
+def _words_of(entry: _Entry) -> tuple[str, ...]:
+    """Everything of a document that is analysed; the same words give the same analysis."""
+    return (entry.name, "", *entry.aliases, "", *entry.keywords)
 
 
 def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[tuple[int, float]]]:

@@ -30,6 +30,7 @@ when constructed.
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Set
@@ -258,7 +259,11 @@ class Normalizer:
 
     def __init__(self, synonyms_path: Path | None = None) -> None:
         path = Path(synonyms_path) if synonyms_path is not None else DEFAULT_SYNONYMS
-        data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        # Two normalisers with the same source analyse every text alike, so an index built with one
+        # can reuse what was analysed with the other (knowledge.matcher).
+        self.source = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        data: dict[str, Any] = yaml.safe_load(text) or {}
         self._keep: frozenset[str] = frozenset(fold(str(w)) for w in data.get("keep") or ())
 
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:

@@ -9,6 +9,11 @@ knowledge base is parsed, validated and indexed afresh. Deleting it is always sa
 
 Only a valid knowledge base is ever written, so a snapshot never hides an error a
 clerk has just made: an edited file changes the fingerprint and is validated.
+
+After an edit only what changed is redone: the snapshot also keeps each file as
+parsed and each document as analysed, and a reload (or a restart that finds a
+snapshot of the same code for other files) parses only the files whose size or
+modification time changed and analyses only the documents whose words did.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ import os
 import pickle
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.loader import DEFAULT_ROOT, KNOWLEDGE_DIRS, load_knowledge_base
+from knowledge.loader import DEFAULT_ROOT, KNOWLEDGE_DIRS, ParsedFiles, load_files
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
@@ -34,13 +40,29 @@ _PREFIX = "knowledge-"
 _SUFFIX = ".pickle"
 
 
+@dataclass(frozen=True)
+class Indexed:
+    """A knowledge base, its matcher, and its files as parsed (what the next reload can reuse)."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    files: ParsedFiles
+
+
+def _code_key(root: Path) -> str:
+    """Changes with the code that reads the files, and so with what a snapshot's objects are."""
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{sys.version}\0{root}\0".encode())
+    for path in sorted(_CODE.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
 def fingerprint(root: Path | None = None) -> str:
     """Changes whenever anything the matcher is built from may have changed."""
     root = (Path(root) if root is not None else DEFAULT_ROOT).resolve()
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{sys.version}\0{root}\0".encode())
-    for path in sorted(_CODE.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(_code_key(root).encode())
     st = DEFAULT_SYNONYMS.stat()
     h.update(f"{DEFAULT_SYNONYMS}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     for sub in KNOWLEDGE_DIRS:
@@ -55,33 +77,65 @@ def fingerprint(root: Path | None = None) -> str:
     return h.hexdigest()
 
 
-def load_indexed(root: Path | None, cache_dir: Path | None) -> tuple[KnowledgeBase, Matcher]:
+class Snapshot:
+    """The snapshot of the files under `root` as they are now. Named before the files are read, so
+    that an edit made while they are parsed gives the next load another name instead of hiding in
+    this one."""
+
+    def __init__(self, root: Path | None, cache_dir: Path | None) -> None:
+        self._code = _code_key((Path(root) if root is not None else DEFAULT_ROOT).resolve())
+        self._dir = cache_dir
+        self.path = cache_dir / f"{_PREFIX}{self._code}-{fingerprint(root)}{_SUFFIX}" if cache_dir else None
+
+    def read(self) -> Indexed | None:
+        return _read(self.path) if self.path is not None else None
+
+    def latest(self) -> Indexed | None:
+        """The snapshot of other files written by this same code, if any (a snapshot of other code
+        may hold objects this code cannot use)."""
+        if self._dir is None:
+            return None
+        found = []
+        for path in self._dir.glob(f"{_PREFIX}{self._code}-*{_SUFFIX}"):
+            try:
+                found.append((path.stat().st_mtime_ns, path))
+            except FileNotFoundError:  # removed meanwhile by another process's newer snapshot
+                continue
+        return _read(max(found)[1]) if found else None
+
+    def write(self, indexed: Indexed) -> None:
+        if self.path is not None:
+            _write(self.path, indexed)
+
+
+def load_indexed(root: Path | None, cache_dir: Path | None) -> Indexed:
     """The knowledge base under `root` and its matcher, from the snapshot in `cache_dir` when it is
-    current. Raises KnowledgeBaseError, like the loader, when the files are invalid."""
-    if cache_dir is None:
-        return _build(root)
-    path = cache_dir / f"{_PREFIX}{fingerprint(root)}{_SUFFIX}"
-    cached = _read(path)
-    if cached is not None:
-        return cached
-    kb, matcher = _build(root)
-    _write(path, kb, matcher)
-    return kb, matcher
+    current; otherwise built again, reusing from the last snapshot whatever has not changed. Raises
+    KnowledgeBaseError, like the loader, when the files are invalid."""
+    snapshot = Snapshot(root, cache_dir)
+    found = snapshot.read()
+    if found is not None:
+        return found
+    built = build(root, snapshot.latest())
+    snapshot.write(built)
+    return built
 
 
-def _build(root: Path | None) -> tuple[KnowledgeBase, Matcher]:
-    kb = load_knowledge_base(root)
-    return kb, Matcher(kb, Normalizer())
+def build(root: Path | None, previous: Indexed | None) -> Indexed:
+    """The knowledge base under `root`, parsing and analysing only what changed since `previous`."""
+    kb, _, files = load_files(root, previous.files if previous is not None else None)
+    matcher = Matcher(kb, Normalizer(), previous=previous.matcher if previous is not None else None)
+    return Indexed(kb, matcher, files)
 
 
-def _read(path: Path) -> tuple[KnowledgeBase, Matcher] | None:
+def _read(path: Path) -> Indexed | None:
     # Millions of small objects, none of them cyclic: the cyclic garbage collector would only rescan
     # them over and over while they are read (it doubles the time).
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         with path.open("rb") as f:
-            kb, matcher = pickle.load(f)
+            indexed = pickle.load(f)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a truncated or foreign file is only a cache miss
@@ -90,12 +144,10 @@ def _read(path: Path) -> tuple[KnowledgeBase, Matcher] | None:
     finally:
         if was_enabled:
             gc.enable()
-    if not isinstance(kb, KnowledgeBase) or not isinstance(matcher, Matcher):
-        return None
-    return kb, matcher
+    return indexed if isinstance(indexed, Indexed) else None
 
 
-def _write(path: Path, kb: KnowledgeBase, matcher: Matcher) -> None:
+def _write(path: Path, indexed: Indexed) -> None:
     """Atomically, so a bot starting meanwhile reads the old snapshot or the new one, never half of
     one; older snapshots are removed. Failing to write only costs the next start its speed."""
     try:
@@ -103,7 +155,7 @@ def _write(path: Path, kb: KnowledgeBase, matcher: Matcher) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=_SUFFIX)
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump((kb, matcher), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(indexed, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -14,13 +14,14 @@ import pytest
 from conftest import SHARED
 from helpers import run_console
 
-from knowledge.loader import KnowledgeBaseError, load_knowledge_base
+from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
-from knowledge.normalize import Normalizer
-from knowledge.snapshot import fingerprint, load_indexed
+from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
+from knowledge.snapshot import Indexed, build, fingerprint, load_indexed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).parent / "data"
+LANTERN = "xin dấu đỏ cho lồng đèn kéo quân"  # no procedure's words until a test adds it as an alias
 
 
 @pytest.fixture
@@ -39,15 +40,20 @@ def summary(m: Match) -> tuple[object, ...]:
     return (m.kind, code, round(m.score, 6), tuple((c.code, c.score) for c in m.candidates))
 
 
+def _touch_alias(card: Path, alias: str) -> None:
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("aliases:\n", f"aliases:\n  - {alias}\n", 1), encoding="utf-8")
+
+
 def test_a_restart_with_the_same_files_reads_the_snapshot(kb_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    kb, _ = load_indexed(kb_dir, cache)
+    kb = load_indexed(kb_dir, cache).kb
     [snapshot] = snapshots(cache)
     # Replace what the snapshot holds with another knowledge base under the same name: only a load
     # that really reads the snapshot (rather than the files) can return it.
     other = load_knowledge_base()
-    snapshot.write_bytes(pickle.dumps((other, Matcher(other, Normalizer()))))
-    reread, _ = load_indexed(kb_dir, cache)
+    snapshot.write_bytes(pickle.dumps(Indexed(other, Matcher(other, Normalizer()), {})))
+    reread = load_indexed(kb_dir, cache).kb
     assert len(kb.procedures) == 5
     assert len(reread.procedures) == len(other.procedures) == 42
 
@@ -56,7 +62,7 @@ def test_a_snapshot_answers_exactly_as_a_fresh_index(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = Matcher(load_knowledge_base(), Normalizer())
     load_indexed(None, cache)  # writes the snapshot
-    _, restored = load_indexed(None, cache)
+    restored = load_indexed(None, cache).matcher
     assert restored is not fresh
     questions = [
         json.loads(line)["q"]
@@ -71,14 +77,11 @@ def test_a_snapshot_answers_exactly_as_a_fresh_index(tmp_path: Path) -> None:
 
 def test_an_edited_file_is_parsed_again(kb_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    _, before = load_indexed(kb_dir, cache)
-    assert before.match("xin dấu đỏ cho lồng đèn kéo quân").kind == "none"
-    card = kb_dir / "procedures" / "1.001193.yaml"
-    text = card.read_text(encoding="utf-8")
-    text = text.replace("aliases:\n", "aliases:\n  - xin dấu đỏ cho lồng đèn kéo quân\n", 1)
-    card.write_text(text, encoding="utf-8")
-    kb, after = load_indexed(kb_dir, cache)
-    assert after.match("xin dấu đỏ cho lồng đèn kéo quân").procedure == kb.procedures["1.001193"]
+    before = load_indexed(kb_dir, cache).matcher
+    assert before.match(LANTERN).kind == "none"
+    _touch_alias(kb_dir / "procedures" / "1.001193.yaml", LANTERN)
+    after = load_indexed(kb_dir, cache)
+    assert after.matcher.match(LANTERN).procedure == after.kb.procedures["1.001193"]
     assert len(snapshots(cache)) == 1  # the stale one is gone
 
 
@@ -93,7 +96,7 @@ def test_a_same_length_edit_is_seen_by_its_time(kb_dir: Path, tmp_path: Path) ->
     st = card.stat()
     card.write_text(edited, encoding="utf-8")
     os.utime(card, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    kb, _ = load_indexed(kb_dir, cache)
+    kb = load_indexed(kb_dir, cache).kb
     assert kb.procedures["1.001193"].name.endswith("khai sinK")
 
 
@@ -124,10 +127,10 @@ def test_a_damaged_snapshot_is_rebuilt(
     [snapshot] = snapshots(cache)
     snapshot.write_bytes(snapshot.read_bytes()[:100])
     with caplog.at_level(logging.WARNING, logger="knowledge.snapshot"):
-        kb, matcher = load_indexed(kb_dir, cache)
+        indexed = load_indexed(kb_dir, cache)
     assert "unreadable" in caplog.text
-    assert matcher.match("làm giấy khai sinh cho con").procedure == kb.procedures["1.001193"]
-    assert pickle.loads(snapshot.read_bytes())[0] == kb  # written again, whole
+    assert indexed.matcher.match("làm giấy khai sinh cho con").procedure == indexed.kb.procedures["1.001193"]
+    assert pickle.loads(snapshot.read_bytes()).kb == indexed.kb  # written again, whole
 
 
 def test_an_unwritable_cache_only_costs_speed(
@@ -136,9 +139,9 @@ def test_an_unwritable_cache_only_costs_speed(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="knowledge.snapshot"):
-        kb, matcher = load_indexed(kb_dir, blocker / "cache")
+        indexed = load_indexed(kb_dir, blocker / "cache")
     assert "not written" in caplog.text
-    assert matcher.match("làm giấy khai sinh cho con").procedure == kb.procedures["1.001193"]
+    assert indexed.matcher.match("làm giấy khai sinh cho con").procedure == indexed.kb.procedures["1.001193"]
 
 
 def test_the_bot_keeps_its_snapshot_where_configured(tmp_path: Path) -> None:
@@ -149,3 +152,64 @@ def test_the_bot_keeps_its_snapshot_where_configured(tmp_path: Path) -> None:
     assert "Đăng ký khai sinh" in result.stdout
     assert len(snapshots(tmp_path / "snap")) == 1
     assert not (tmp_path / ".cache").exists()
+
+
+def test_a_reload_parses_only_the_edited_file_and_answers_as_a_fresh_index(tmp_path: Path) -> None:
+    root, cache = tmp_path / "kb", tmp_path / "cache"
+    shutil.copytree(DEFAULT_ROOT / "procedures", root / "procedures")
+    shutil.copytree(DEFAULT_ROOT / "referrals", root / "referrals")
+    running = load_indexed(root, cache)
+    _touch_alias(root / "procedures" / "1.001193.yaml", LANTERN)
+    (root / "referrals" / "ho-chieu.yaml").unlink()
+
+    reloaded = build(root, previous=running)
+
+    assert reloaded.kb.procedures["2.000815"] is running.kb.procedures["2.000815"]  # reused as parsed
+    assert reloaded.kb.procedures["1.001193"] is not running.kb.procedures["1.001193"]
+    assert "ho-chieu" not in reloaded.kb.referrals
+    fresh = Matcher(load_knowledge_base(root), Normalizer())
+    assert summary(reloaded.matcher.match(LANTERN))[:2] == ("procedure", "1.001193")
+    questions = [
+        json.loads(line)["q"]
+        for path in (SHARED / "eval" / "dev-questions.jsonl", DATA / "eval-questions.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for q in [*questions, "làm hộ chiếu ở đâu"]:
+        assert summary(reloaded.matcher.match(q)) == summary(fresh.match(q)), q
+
+
+def test_a_restart_after_an_edit_reuses_the_older_snapshot(kb_dir: Path, tmp_path: Path) -> None:
+    """Shown by a file left with its size and time but made unreadable: it is not parsed again, so the
+    load succeeds (the same trust in size and time as `make`'s)."""
+    cache = tmp_path / "cache"
+    load_indexed(kb_dir, cache)
+    untouched = kb_dir / "procedures" / "2.000815.yaml"
+    st = untouched.stat()
+    untouched.write_bytes(b"#" * st.st_size)
+    os.utime(untouched, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _touch_alias(kb_dir / "procedures" / "1.001193.yaml", LANTERN)
+
+    restarted = load_indexed(kb_dir, cache)
+
+    assert "2.000815" in restarted.kb.procedures
+    assert restarted.matcher.match(LANTERN).procedure == restarted.kb.procedures["1.001193"]
+    with pytest.raises(KnowledgeBaseError):
+        load_indexed(kb_dir, None)  # parsed from scratch, the damage is found
+
+
+def test_analyses_are_not_reused_across_other_synonyms(tmp_path: Path) -> None:
+    kb = load_knowledge_base()
+    synonyms = tmp_path / "synonyms.yaml"
+    text = DEFAULT_SYNONYMS.read_text(encoding="utf-8")
+    # The new synonyms change how the knowledge base itself reads: "khai sinh" is now "lồng đèn".
+    rewrite = 'phrases:\n  "khai sinh": "lồng đèn kéo quân"\n'
+    synonyms.write_text(text.replace("phrases:\n", rewrite, 1), encoding="utf-8")
+    other = Normalizer(synonyms)
+    before = Matcher(kb, Normalizer())
+
+    rebuilt = Matcher(kb, other, previous=before)
+
+    question = "xin lồng đèn kéo quân cho con"
+    assert summary(rebuilt.match(question)) == summary(Matcher(kb, other).match(question))
+    assert rebuilt.match(question).kind != before.match(question).kind

@@ -7,26 +7,19 @@ and an invalid new version leaves the old one serving.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from knowledge.matcher import Match, Matcher
+from knowledge.matcher import Match
 from knowledge.model import KnowledgeBase
-from knowledge.snapshot import load_indexed
+from knowledge.snapshot import Indexed, Snapshot, build, load_indexed
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    kb: KnowledgeBase
-    matcher: Matcher
-
-
 class KnowledgeService:
-    def __init__(self, root: Path | None, loaded: _Loaded, cache_dir: Path | None = None) -> None:
+    def __init__(self, root: Path | None, loaded: Indexed, cache_dir: Path | None = None) -> None:
         self.root = root
         self.cache_dir = cache_dir
         self._loaded = loaded
@@ -35,7 +28,7 @@ class KnowledgeService:
     def load(cls, root: Path | None = None, cache_dir: Path | None = None) -> KnowledgeService:
         """`cache_dir` keeps a snapshot of the parsed and indexed files, so a restart with the same
         files skips parsing them (knowledge.snapshot); None parses every time."""
-        return cls(root, _Loaded(*load_indexed(root, cache_dir)), cache_dir)
+        return cls(root, load_indexed(root, cache_dir), cache_dir)
 
     @classmethod
     def configured(cls, settings: Settings) -> KnowledgeService:
@@ -49,7 +42,10 @@ class KnowledgeService:
         return self._loaded.matcher.match(question)
 
     def reload(self) -> KnowledgeBase:
-        """Raises KnowledgeBaseError (old version kept) when the files on disk are invalid."""
-        loaded = _Loaded(*load_indexed(self.root, self.cache_dir))
-        self._loaded = loaded
+        """Raises KnowledgeBaseError (old version kept) when the files on disk are invalid. Only the
+        files changed since the running version are parsed again."""
+        snapshot = Snapshot(self.root, self.cache_dir)
+        loaded = build(self.root, previous=self._loaded)
+        self._loaded = loaded  # answering from the new version from here on
+        snapshot.write(loaded)  # for the next start; writing it takes longer than the build
         return loaded.kb
