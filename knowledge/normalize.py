@@ -508,7 +508,7 @@ class Normalizer:
         neg_done = 0  # words negated so far in this scope
         purpose_left = 0  # words still to mark as a purpose
         clause_words = 0  # content words since the clause began
-        words_so_far = 0  # content words since the question began
+        words_so_far = 0  # words since the question began, but for the small words typed with marks
         purpose_started = 0  # where the current purpose clause's words begin
         triggers = self._triggers
         while i < n:
@@ -583,7 +583,9 @@ class Normalizer:
                     purpose_left -= 1
             if not is_weak:
                 clause_words += 1
-                words_so_far += 1
+            # A word typed bare that may be a small word counts here: "lam di chuc" may well be "làm di
+            # chúc", already a request for "... can mang so do khong" to be a detail of.
+            words_so_far += 1
             tokens.append(folded)
             weak.append(is_weak)
             accents.append(accent_key(accented) if accented is not None else None)

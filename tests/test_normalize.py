@@ -351,6 +351,8 @@ def test_what_decides_whether_a_clause_is_a_detail(norm: Normalizer) -> None:
     assert {"can", "cuoc"} <= marked("đăng ký kết hôn có cần giấy độc thân không hay chỉ cần căn cước")
     # What something is needed before is context, like a purpose.
     assert {"dang", "ki", "ket", "hon"} <= marked("xem tuổi vợ chồng trước khi đăng ký kết hôn")
+    # Typed bare, words that may be small ones ("lam di" for "làm di chúc") still say a request came first.
+    assert {"giay", "chung", "nhan"} <= marked("lam di chuc o xa can mang so do khong")
 
 
 def test_purpose_after_a_question_is_the_request(norm: Normalizer) -> None:
