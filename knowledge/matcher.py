@@ -856,6 +856,31 @@ class Matcher:
             self._diff_cache[key] = diff
         return diff
 
+    def self_exclusions(self) -> list[str]:
+        """`excluded_by` entries that exclude the procedure's own phrasings, as warnings for `motcua kb
+        check`. Small words are dropped when an entry is read ("đã khai sinh" reads "khai sinh"), so a
+        clerk's careful entry can exclude every question the procedure is for."""
+        out = []
+        for entry in self._entries:
+            proc = entry.procedure
+            if proc is None or not proc.excluded_by:
+                continue
+            texts = (entry.name, *entry.aliases, *entry.keywords)
+            own = [(text, self._spelled_words(text)) for text in texts]
+            where = f"procedures/{proc.code}.yaml: excluded_by"
+            for raw in proc.excluded_by:
+                words = self._spelled_words(raw)
+                read = " ".join(w for w, _ in words)
+                said = next((text for text, ws in own if words and _says(ws, words)), None)
+                if not words:
+                    out.append(f"{where}: {raw!r} is only small words; it is ignored")
+                elif said is not None:
+                    out.append(
+                        f"{where}: {raw!r} reads as {read!r}, which its own phrasing {said!r} says: "
+                        "questions like it would never be answered"
+                    )
+        return out
+
     def explain(self, question: str) -> list[tuple[str, float, float, tuple[float, ...]]]:
         """(document key, evidence, share, features) best first; for tuning and diagnostics only."""
         ranked = self._reading(question).candidates
@@ -1078,11 +1103,16 @@ def _within(mine: tuple[frozenset[str], ...], theirs: tuple[frozenset[str], ...]
     return len(mine) == len(theirs) and all(m <= w for m, w in zip(mine, theirs, strict=True))
 
 
+_NOT_YET = ("chua", "chưa")
+
+
 def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
-    """Do the words hold the phrase, word after word, each typed bare or with marks that fit?"""
+    """Do the words hold the phrase, word after word, each typed bare or with marks that fit? Not
+    after "chưa": "chưa đủ 18 tuổi" says the opposite of "đủ 18 tuổi"."""
     n = len(phrase)
     return any(
         all(w[0] == p[0] and _typed_as(w[1], p[1]) for w, p in zip(words[i : i + n], phrase, strict=True))
+        and not (i and words[i - 1][0] == _NOT_YET[0] and _typed_as(words[i - 1][1], _NOT_YET[1]))
         for i in range(len(words) - n + 1)
         if words[i][0] == phrase[0][0]
     )

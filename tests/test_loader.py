@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -175,3 +178,32 @@ def test_excluded_by_is_a_list_of_texts(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge_base(tmp_path)
     assert "procedures/1.001193.yaml: excluded_by: must be a list of texts, got a number" in info.value.errors
+
+
+def test_kb_check_prints_the_summary_and_flags_an_exclusion_of_the_procedure_itself(tmp_path: Path) -> None:
+    good = (FIXTURES / "kb_small" / "procedures" / "1.001193.yaml").read_text(encoding="utf-8")
+    # "đã" is a small word: read as the matcher reads it, the entry is "khai sinh", the procedure itself.
+    _write(tmp_path, "1.001193", good + 'excluded_by:\n  - "đã khai sinh"\n')
+    shutil.copytree(FIXTURES / "kb_small" / "referrals", tmp_path / "referrals", dirs_exist_ok=True)
+    result = _kb_check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Knowledge base: 1 procedures" in result.stdout
+    assert "procedures/1.001193.yaml: excluded_by: 'đã khai sinh' reads as 'khai sinh'" in result.stdout
+
+
+def test_kb_check_fails_on_errors(tmp_path: Path) -> None:
+    _write(tmp_path, "1.000001", "code: '1.000001'\n")
+    result = _kb_check(tmp_path)
+    assert result.returncode == 1
+    assert "error: procedures/1.000001.yaml: name: is required" in result.stdout
+    assert "the bot will not start with this knowledge base" in result.stdout
+
+
+def _kb_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "check", "--path", str(path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )

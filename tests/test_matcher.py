@@ -405,6 +405,16 @@ def test_an_exclusion_typed_bare_keeps_its_small_words(real: Matcher) -> None:
         assert _code(real.match(question)) != "2.000806", question
 
 
+def test_an_exclusion_after_not_yet_is_its_opposite(real: Matcher) -> None:
+    # "đủ 18 tuổi" ends a guardianship; "chưa đủ 18 tuổi" is why one is needed.
+    m = real.match("bố mẹ mất, em trai chưa đủ 18 tuổi, tôi làm giám hộ cho em")
+    assert m.kind == "procedure" and _code(m) == "1.004837", m
+
+
+def test_no_exclusion_rules_out_its_own_procedure(real: Matcher) -> None:
+    assert real.self_exclusions() == []
+
+
 def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
     m = real.match("vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé")
     assert m.kind == "procedure" and _code(m) == "1.001193", m

@@ -17,6 +17,8 @@ from bot.storage import unanswered
 from bot.storage.db import Database
 from bot.texts import browse as texts
 from knowledge.loader import KnowledgeBaseError, load_with_warnings
+from knowledge.matcher import Matcher
+from knowledge.normalize import Normalizer
 from knowledge.summary import summarize
 
 
@@ -70,5 +72,7 @@ def check_command(args: argparse.Namespace) -> int:
             print(f"error: {e}")
         print(f"{len(exc.errors)} error(s): the bot will not start with this knowledge base.")
         return 1
+    # What only reading the entries as the matcher does can show: an exclusion of the procedure itself.
+    warnings += Matcher(kb, Normalizer()).self_exclusions()
     print(summarize(kb, warnings))
     return 0
