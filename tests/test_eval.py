@@ -93,8 +93,8 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third to eighth sets are not yet at the issue's one-tap target (the fifth not at its
-# reject target either, nor the sixth and seventh). When these floors were set: third (1,616 questions in scope, 652 out)
+# The third to eighth sets are not yet at the issue's one-tap target (the fifth, sixth and seventh not
+# at its reject target either). When these floors were set: third (1,616 questions in scope, 652 out)
 # 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first scored unseen, 974 in
 # scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them mostly out of
 # scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
