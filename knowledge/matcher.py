@@ -93,7 +93,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -231,8 +231,11 @@ class _Doc:
     marks: tuple[tuple[frozenset[_Word], ...], ...]
     exclusions: tuple[tuple[_Word, ...], ...]  # `excluded_by`, each entry as its words in order
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total):
-    # coverage work follows the matches, not the phrases
+    # coverage work follows the matches, not the phrases ...
     postings: dict[str, list[tuple[int, float]]]
+    # ... except for a term in most of the phrasings ("khai sinh" in a birth registration's forty): its
+    # share in every phrasing (0.0 where absent), added to all of them at once.
+    spread: dict[str, tuple[float, ...]]
     # How typical each term is of the phrasings (smoothed log-probability), and that of an unseen term.
     typical: dict[str, float]
     untypical: float
@@ -468,7 +471,7 @@ class Matcher:
             frozenset(t for t in name_terms if " " not in t),
             self._marks_of(entry.procedure),
             self._exclusions_of(entry.procedure),
-            _phrase_postings(built),
+            *_phrase_postings(built),
             {t: math.log(c + smoothing) - log_total for t, c in counts.items()},
             math.log(smoothing) - log_total,
         )
@@ -697,12 +700,18 @@ class Matcher:
         """(phrase coverage, question coverage, whole-phrase similarity, each 0..1, and the idf of the
         question's words this document explains)."""
         covered = [0.0] * len(doc.phrases)
-        postings = doc.postings
-        for t in qterms.keys() & doc.terms:
+        postings, spread = doc.postings, doc.spread
+        # frozenset.intersection walks the question's few terms; "keys() & frozenset" would walk the
+        # document's hundreds.
+        for t in doc.terms.intersection(qterms):
+            shares = spread.get(t)
+            if shares is not None:
+                covered = list(map(add, covered, shares))
+                continue
             for k, share in postings[t]:
                 covered[k] += share
         phrase_cov = max(covered, default=0.0)
-        matched = sum(uni[t] for t in uni.keys() & doc.terms)
+        matched = sum(uni[t] for t in doc.terms.intersection(uni))
         q_cov = matched / u_total if u_total else 0.0
         # A document whose best phrasing is barely covered cannot win, so its whole-phrase similarity
         # is not worth computing (it gets a typical value); otherwise only the phrasings best covered
@@ -1127,12 +1136,25 @@ def _words_of(entry: _Entry) -> tuple[str, ...]:
     return (entry.name, "", *entry.aliases, "", *entry.keywords)
 
 
-def _phrase_postings(phrases: list[_Phrase]) -> dict[str, list[tuple[int, float]]]:
+def _phrase_postings(
+    phrases: list[_Phrase],
+) -> tuple[dict[str, list[tuple[int, float]]], dict[str, tuple[float, ...]]]:
+    """The postings of the terms in fewer than half of the phrasings, and the spread of the others."""
     out: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for k, ph in enumerate(phrases):
         for t, idf in ph.terms.items():
             out[t].append((k, ph.weight * idf / ph.total))
-    return dict(out)
+    sparse: dict[str, list[tuple[int, float]]] = {}
+    spread: dict[str, tuple[float, ...]] = {}
+    for t, postings in out.items():
+        if 2 * len(postings) < len(phrases):
+            sparse[t] = postings
+        else:
+            shares = [0.0] * len(phrases)
+            for k, share in postings:
+                shares[k] = share
+            spread[t] = tuple(shares)
+    return sparse, spread
 
 
 def _phrase_weight(kind: str, n_words: int) -> float:
