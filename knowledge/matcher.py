@@ -680,10 +680,12 @@ class Matcher:
                 common.remove(rarest)
             # Ties keep the order the documents were found in, which is deterministic.
             pool = heapq.nlargest(self.POOL, acc.items(), key=itemgetter(1))
-            with_docs = [(self._idf[t], self._documents_with(t)) for t in common]
-            scored = [
-                (i, s + sum(idf * scale[i] if i in docs else 0.0 for idf, docs in with_docs)) for i, s in pool
-            ]
+            extra = dict.fromkeys((i for i, _ in pool), 0.0)
+            for t in common:
+                idf = self._idf[t]
+                for i in self._documents_with(t).intersection(extra):
+                    extra[i] += idf * scale[i]
+            scored = [(i, s + extra[i]) for i, s in pool]
         else:
             scored = list(acc.items())
         return heapq.nlargest(self.RERANK, scored, key=itemgetter(1))
