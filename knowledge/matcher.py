@@ -90,9 +90,10 @@ import math
 import re
 import sys
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from operator import add, itemgetter
 from typing import Literal
 
@@ -349,17 +350,13 @@ class Matcher:
         self._indexed = [reusable.get(_words_of(e)) or self._index(e) for e in self._entries]
         doc_terms = [x.terms for x in self._indexed]
         accents: dict[str, set[str]] = defaultdict(set)
-        for x in self._indexed:
-            for t, acc in x.accents:
-                accents[t].add(acc)
+        for t, acc in set(chain.from_iterable(x.accents for x in self._indexed)):
+            accents[t].add(acc)
 
         # Document frequencies and BM25. A document is a set of phrasings: a term said in twelve aliases
         # is not twelve times as telling as in one, and counting it so would favour the procedures with
         # the most aliases; so every term of a document has frequency one.
-        df: dict[str, int] = defaultdict(int)
-        for terms in doc_terms:
-            for t in terms:
-                df[t] += 1
+        df = Counter(chain.from_iterable(doc_terms))
         n = max(len(self._entries), 1)
         idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
         self._idf: dict[str, float] = idf
