@@ -93,24 +93,24 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third to eighth sets are not yet at the issue's one-tap target (the fifth, sixth and seventh not
-# at its reject target either). When these floors were set: third (1,616 questions in scope, 652 out)
-# 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first scored unseen, 974 in
-# scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them mostly out of
-# scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
-# 97.5 / 98.9 / 0.6 / 96.4; sixth (eight more sets written by others, first scored unseen, heavy on
-# near-misses that are commune procedures missing from the list; 1,589 in scope, 791 out)
-# 96.7 / 98.3 / 1.1 / 95.6; seventh (twelve more sets written by others, each first scored unseen;
-# dev-style, regional, terse, life situations, and hard near-misses; 2,279 in scope, 1,112 out)
-# 96.1 / 98.3 / 0.9 / 95.3; eighth (eight more sets written by others, each first scored unseen, the
-# last four heavy on commune procedures outside the list; 1,492 in scope, 698 out) 95.6 / 98.1 / 1.1 /
-# 97.1. Raise the floors as the matcher improves; never lower them.
+# The third to eighth sets are not yet at the issue's one-tap target (the seventh not at its reject target
+# either; the fifth and sixth reached it later, at 97.1%). When these floors were first set: third (1,616
+# questions in scope, 652 out) 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first
+# scored unseen, 974 in scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them
+# mostly out of scope: thanks, complaints, statistics, other agencies' matters; 1,297 in scope, 1,040 out)
+# 97.5 / 98.9 / 0.6 / 96.4; sixth (eight more sets written by others, first scored unseen, heavy on near-
+# misses that are commune procedures missing from the list; 1,589 in scope, 791 out) 96.7 / 98.3 / 1.1 /
+# 95.6; seventh (twelve more sets written by others, each first scored unseen; dev-style, regional, terse,
+# life situations, and hard near-misses; 2,279 in scope, 1,112 out) 96.1 / 98.3 / 0.9 / 95.3; eighth (eight
+# more sets written by others, each first scored unseen, the last four heavy on commune procedures outside
+# the list; 1,492 in scope, 698 out) 95.6 / 98.1 / 1.1 / 97.1. Raise the floors as the matcher improves;
+# never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
-FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.96)
-SIXTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.012, reject=0.95)
+FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.965)
+SIXTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.965)
 SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
-EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.965)
+EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
