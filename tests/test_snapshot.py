@@ -179,6 +179,34 @@ def test_a_reload_parses_only_the_edited_file_and_answers_as_a_fresh_index(tmp_p
         assert summary(reloaded.matcher.match(q)) == summary(fresh.match(q)), q
 
 
+def test_after_an_edit_only_the_edited_documents_postings_are_redone_and_they_equal_a_fresh_index(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "kb"
+    shutil.copytree(DEFAULT_ROOT / "procedures", root / "procedures")
+    shutil.copytree(DEFAULT_ROOT / "referrals", root / "referrals")
+    running = load_indexed(root, None)
+    _touch_alias(root / "procedures" / "1.001193.yaml", LANTERN)  # new terms
+    card = root / "procedures" / "2.000815.yaml"  # and terms gone: its aliases are cut to one
+    text = card.read_text(encoding="utf-8")
+    head, _, rest = text.partition("aliases:\n")
+    first, _, others = rest.partition("\n")
+    cut = head + "aliases:\n" + first + "\n" + others[others.index("keywords:") :]
+    card.write_text(cut, encoding="utf-8")
+
+    reloaded = build(root, previous=running).matcher
+
+    fresh = Matcher(load_knowledge_base(root), Normalizer())
+    # The index itself, not only its answers: a stale posting would surface on some question one day.
+    assert reloaded._postings == fresh._postings
+    assert reloaded._df == fresh._df
+    edited = {i for i, e in enumerate(fresh._entries) if e.key in ("1.001193", "2.000815")}
+    before = running.matcher._postings
+    untouched = [t for t, docs in before.items() if edited.isdisjoint(docs + fresh._postings.get(t, []))]
+    assert untouched and all(reloaded._postings[t] is before[t] for t in untouched)  # reused, not rebuilt
+    assert reloaded.match(LANTERN).procedure == reloaded.kb.procedures["1.001193"]
+
+
 def test_a_restart_after_an_edit_reuses_the_older_snapshot(kb_dir: Path, tmp_path: Path) -> None:
     """Shown by a file left with its size and time but made unreadable: it is not parsed again, so the
     load succeeds (the same trust in size and time as `make`'s)."""
