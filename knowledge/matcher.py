@@ -889,9 +889,10 @@ class Matcher:
         return diff
 
     def self_exclusions(self) -> list[str]:
-        """`excluded_by` entries that exclude the procedure's own phrasings, as warnings for `motcua kb
-        check`. Small words are dropped when an entry is read ("đã khai sinh" reads "khai sinh"), so a
-        clerk's careful entry can exclude every question the procedure is for."""
+        """`excluded_by` entries that exclude the procedure's own phrasings or far more than they say,
+        as warnings for `motcua kb check`. Small words are dropped when an entry is read ("đã khai sinh"
+        reads "khai sinh", "ghi chú" reads "ghi"), so a clerk's careful entry can exclude every question
+        the procedure is for."""
         out = []
         for entry in self._entries:
             proc = entry.procedure
@@ -906,6 +907,10 @@ class Matcher:
                 said = next((text for text, ws in own if words and _says(ws, words)), None)
                 if not words:
                     out.append(f"{where}: {raw!r} is only small words; it is ignored")
+                elif len(words) == 1 < len(raw.split()) and words[0][0][0] not in (NEGATED, PURPOSE):
+                    out.append(
+                        f"{where}: {raw!r} reads as the one word {read!r}: any question with it is excluded"
+                    )
                 elif said is not None:
                     out.append(
                         f"{where}: {raw!r} reads as {read!r}, which its own phrasing {said!r} says: "

@@ -183,12 +183,14 @@ def test_excluded_by_is_a_list_of_texts(tmp_path: Path) -> None:
 def test_kb_check_prints_the_summary_and_flags_an_exclusion_of_the_procedure_itself(tmp_path: Path) -> None:
     good = (FIXTURES / "kb_small" / "procedures" / "1.001193.yaml").read_text(encoding="utf-8")
     # "đã" is a small word: read as the matcher reads it, the entry is "khai sinh", the procedure itself.
-    _write(tmp_path, "1.001193", good + 'excluded_by:\n  - "đã khai sinh"\n')
+    _write(tmp_path, "1.001193", good + 'excluded_by:\n  - "đã khai sinh"\n  - "ghi chú"\n')
     shutil.copytree(FIXTURES / "kb_small" / "referrals", tmp_path / "referrals", dirs_exist_ok=True)
     result = _kb_check(tmp_path)
     assert result.returncode == 0, result.stderr
     assert "Knowledge base: 1 procedures" in result.stdout
     assert "procedures/1.001193.yaml: excluded_by: 'đã khai sinh' reads as 'khai sinh'" in result.stdout
+    # "chú" is a small word too (an address): what is left would exclude any question with "ghi".
+    assert "excluded_by: 'ghi chú' reads as the one word 'ghi'" in result.stdout
 
 
 def test_kb_check_fails_on_errors(tmp_path: Path) -> None:
