@@ -904,14 +904,13 @@ class Matcher:
             for raw in proc.excluded_by:
                 words = self._spelled_words(raw)
                 read = " ".join(w for w, _ in words)
-                said = next((text for text, ws in own if words and _says(ws, words)), None)
                 if not words:
                     out.append(f"{where}: {raw!r} is only small words; it is ignored")
                 elif len(words) == 1 < len(raw.split()) and words[0][0][0] not in (NEGATED, PURPOSE):
                     out.append(
                         f"{where}: {raw!r} reads as the one word {read!r}: any question with it is excluded"
                     )
-                elif said is not None:
+                elif (said := next((text for text, ws in own if _says(ws, words)), None)) is not None:
                     out.append(
                         f"{where}: {raw!r} reads as {read!r}, which its own phrasing {said!r} says: "
                         "questions like it would never be answered"

@@ -695,7 +695,7 @@ class _WordInContext:
         self._means = tuple(_plain_tokens(str(means)))
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
-        if self._words.folded.isdisjoint(t[0] for t in toks) or not any(self._words.has(t) for t in toks):
+        if self._words.folded.isdisjoint(t[0] for t in toks):
             return toks
         out: list[_Tok] = []
         for i, tok in enumerate(toks):

@@ -60,9 +60,17 @@ def _code_key(root: Path) -> str:
 
 def fingerprint(root: Path | None = None) -> str:
     """Changes whenever anything the matcher is built from may have changed."""
-    root = (Path(root) if root is not None else DEFAULT_ROOT).resolve()
+    directory = _directory(root)
+    return _fingerprint(directory, _code_key(directory))
+
+
+def _directory(root: Path | None) -> Path:
+    return (Path(root) if root is not None else DEFAULT_ROOT).resolve()
+
+
+def _fingerprint(root: Path, code: str) -> str:
     h = hashlib.blake2b(digest_size=16)
-    h.update(_code_key(root).encode())
+    h.update(code.encode())
     st = DEFAULT_SYNONYMS.stat()
     h.update(f"{DEFAULT_SYNONYMS}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     for sub in KNOWLEDGE_DIRS:
@@ -83,9 +91,13 @@ class Snapshot:
     this one."""
 
     def __init__(self, root: Path | None, cache_dir: Path | None) -> None:
-        self._code = _code_key((Path(root) if root is not None else DEFAULT_ROOT).resolve())
         self._dir = cache_dir
-        self.path = cache_dir / f"{_PREFIX}{self._code}-{fingerprint(root)}{_SUFFIX}" if cache_dir else None
+        self._code = ""
+        self.path: Path | None = None
+        if cache_dir is not None:  # without a cache there is nothing to name
+            directory = _directory(root)
+            self._code = _code_key(directory)
+            self.path = cache_dir / f"{_PREFIX}{self._code}-{_fingerprint(directory, self._code)}{_SUFFIX}"
 
     def read(self) -> Indexed | None:
         return _read(self.path) if self.path is not None else None
