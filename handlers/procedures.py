@@ -54,10 +54,15 @@ async def question(ctx: Context) -> list[Reply]:
     ctx.state.data["last_question"] = text[:1000]
     if match.kind in ("none", "clarify"):
         await unanswered.record(ctx.services.db, text, fold(text), match.kind)
+    elif match.referral is not None and match.referral.at_commune:
+        # A commune matter the guide has no card for: what the clerks should write next.
+        await unanswered.record(ctx.services.db, text, fold(text), "no_card")
     if match.kind == "procedure" and match.procedure is not None:
         return card(ctx, match.procedure)
     if match.kind == "referral" and match.referral is not None:
-        return [Reply(cards.referral_text(match.referral), buttons=_after_answer())]
+        # Without a card, an official has to tell which papers: the same ways on as "not understood".
+        after = _dead_end() if match.referral.at_commune else _after_answer()
+        return [Reply(cards.referral_text(match.referral), buttons=after)]
     if match.kind == "clarify" and match.candidates:
         rows = [[(_label(c.name), f"proc:{c.code}")] for c in match.candidates[:3]]
         rows.append([(texts.NONE_OF_THESE, "proc:none")])

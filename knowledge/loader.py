@@ -54,7 +54,10 @@ TIME_KEYS = frozenset({"value", "unit", "cutoff", "text"})
 FEES_KEYS = frozenset({"text", "items"})
 FEE_ITEM_KEYS = frozenset({"name", "in_person", "online", "unit"})
 REFERRAL_KEYS = frozenset(
-    {"id", "topic", "agency", "where", "online_url", "note", "aliases", "keywords", "source", "checked_on"}
+    {
+        "id", "topic", "agency", "where", "online_url", "note", "aliases", "keywords", "source", "checked_on",
+        "at_commune", "requires_one_of", "excluded_by",
+    }
 )
 
 _MISSING = object()
@@ -177,6 +180,16 @@ class _File:
                 pass
         self.error(where, f"must be a date written YYYY-MM-DD, got {value!r}")
         return None
+
+    def flag(self, data: dict[str, Any], key: str, where: str) -> bool:
+        """An optional yes/no, false when left out."""
+        value = data.get(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.error(where, f"must be true or false, got {value!r}")
+            return False
+        return value
 
     def url(self, data: dict[str, Any], key: str, where: str) -> str | None:
         value = self.text(data, key, where, required=False)
@@ -478,6 +491,9 @@ def _parse_referral(path: Path, f: _File) -> Referral | None:
         f.warn("source", "missing: nobody can re-check these facts")
     checked_on = f.date(data, "checked_on", "checked_on")
     _warn_future(f, checked_on)
+    at_commune = f.flag(data, "at_commune", "at_commune")
+    requires_one_of = _word_groups(f, data)
+    excluded_by = f.text_list(data, "excluded_by", "excluded_by")
     if f.failed:
         return None
     assert rid and topic and agency and where and checked_on
@@ -492,6 +508,9 @@ def _parse_referral(path: Path, f: _File) -> Referral | None:
         keywords=keywords,
         source=source,
         checked_on=checked_on,
+        at_commune=at_commune,
+        requires_one_of=requires_one_of,
+        excluded_by=excluded_by,
     )
 
 

@@ -490,26 +490,26 @@ class Matcher:
             frozenset(counts),
             frozenset(name_terms),
             frozenset(t for t in name_terms if " " not in t),
-            self._marks_of(entry.procedure),
-            self._exclusions_of(entry.procedure),
+            self._marks_of(entry.procedure or entry.referral),
+            self._exclusions_of(entry.procedure or entry.referral),
             *_phrase_postings(built),
             {t: math.log(c + smoothing) - log_total for t, c in counts.items()},
             math.log(smoothing) - log_total,
         )
 
-    def _marks_of(self, proc: Procedure | None) -> tuple[tuple[frozenset[_Word], ...], ...]:
-        if proc is None:
+    def _marks_of(self, source: Procedure | Referral | None) -> tuple[tuple[frozenset[_Word], ...], ...]:
+        if source is None:
             return ()
         groups = []
-        for group in proc.requires_one_of:
+        for group in source.requires_one_of:
             entries = (frozenset(self._spelled_words(m)) for m in group)
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
-    def _exclusions_of(self, proc: Procedure | None) -> tuple[tuple[_Word, ...], ...]:
-        if proc is None:
+    def _exclusions_of(self, source: Procedure | Referral | None) -> tuple[tuple[_Word, ...], ...]:
+        if source is None:
             return ()
-        entries = (self._spelled_words(e) for e in proc.excluded_by)
+        entries = (self._spelled_words(e) for e in source.excluded_by)
         return tuple(e for e in entries if e)
 
     def _spelled_words(self, text: str) -> tuple[_Word, ...]:

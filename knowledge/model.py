@@ -111,7 +111,10 @@ class Procedure:
 
 @dataclass(frozen=True, slots=True)
 class Referral:
-    """A matter another agency handles; the bot names that agency instead of guessing."""
+    """A matter another agency handles; the bot names that agency instead of guessing. Or, with
+    `at_commune`, a commune matter this guide has no card for yet (an event registered abroad, a
+    contract already certified being amended): saying where it is done beats "not understood", and
+    beats the card of the sibling procedure it resembles."""
 
     id: str
     topic: str
@@ -123,6 +126,10 @@ class Referral:
     keywords: tuple[str, ...]
     source: str | None
     checked_on: dt.date
+    at_commune: bool = False
+    # As a procedure's: what tells it from the look-alikes it would otherwise take questions from.
+    requires_one_of: tuple[tuple[str, ...], ...] = ()
+    excluded_by: tuple[str, ...] = ()
 
 
 def _field_sort_key(name: str) -> tuple[int, str]:

@@ -209,3 +209,22 @@ def _kb_check(path: Path) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=60,
     )
+
+
+def test_a_referral_may_be_a_commune_matter_and_tell_itself_from_look_alikes(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "kb_small", tmp_path, dirs_exist_ok=True)
+    (tmp_path / "referrals" / "ghi-chu.yaml").write_text(
+        'id: ghi-chu\nat_commune: true\ntopic: "Ghi vào sổ hộ tịch việc kết hôn ở nước ngoài"\n'
+        'agency: "Ủy ban nhân dân cấp xã"\nwhere: "Trung tâm Phục vụ hành chính công cấp xã"\n'
+        'requires_one_of: ["nước ngoài"]\nexcluded_by: ["chưa đăng ký"]\n'
+        'keywords: ["ghi chú kết hôn"]\nsource: "https://moj.gov.vn"\nchecked_on: 2026-11-27\n',
+        encoding="utf-8",
+    )
+    r = load_knowledge_base(tmp_path).referrals["ghi-chu"]
+    assert r.at_commune and r.requires_one_of == (("nước ngoài",),) and r.excluded_by == ("chưa đăng ký",)
+    assert not load_knowledge_base(tmp_path).referrals["ho-chieu"].at_commune  # false when left out
+    path = tmp_path / "referrals" / "ghi-chu.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("at_commune: true", "at_commune: có"), "utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(tmp_path)
+    assert info.value.errors == ["referrals/ghi-chu.yaml: at_commune: must be true or false, got 'có'"]

@@ -233,6 +233,36 @@ def test_a_court_case_said_in_full_goes_to_the_court(real: Matcher) -> None:
     assert m.kind == "referral" and m.referral is not None and m.referral.id == "khoi-kien-toa-an"
 
 
+@pytest.mark.parametrize(
+    ("question", "referral"),
+    [
+        ("Con gái tôi đăng ký kết hôn bên Hàn rồi, giờ về ghi vào sổ hộ tịch thế nào?", "ghi-chu-ho-tich"),
+        ("con sinh o Dai Loan da co giay khai sinh ben do, ve VN muon ghi vao so ho tich", "ghi-chu-ho-tich"),
+        ("ba be la nguoi Uc, muon lam thu tuc nhan con, be da co khai sinh", "ho-tich-yeu-to-nuoc-ngoai"),
+        ("tui là con duy nhất, chứng thực văn bản khai nhận di sản của ba ở xã", "chung-thuc-van-ban-di-san"),
+        ("Hợp đồng mua đất đã chứng thực ở xã, nay hai bên thỏa thuận hủy bỏ", "sua-huy-hop-dong-chung-thuc"),
+        ("dong cua tiem luon, cham dut ho kinh doanh tra giay o dau", "ho-kinh-doanh-thay-doi"),
+    ],
+)
+def test_commune_matters_without_a_card_are_not_their_look_alikes(
+    real: Matcher, question: str, referral: str
+) -> None:
+    m = real.match(question)
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == referral
+    assert m.referral.at_commune
+
+
+def test_a_referral_requires_what_tells_it_apart(real: Matcher) -> None:
+    # "nhận cha con", "khai tử" are in the foreign-element referral's phrasings; without a foreign
+    # element the question is about the commune's own procedure.
+    for question, code in (
+        ("nhan cha con mat phi bao nhieu, bao lau co ket qua", "1.001022"),
+        ("Tôi muốn làm thủ tục nhận cha cho con đã 5 tuổi, có cần hai người làm chứng không?", "1.001022"),
+    ):
+        m = real.match(question)
+        assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == code, (question, m)
+
+
 def test_a_referral_named_in_passing_is_context(real: Matcher) -> None:
     m = real.match("tên tui trong giấy khai sinh ghi là Hườn mà căn cước là Hường, sửa lại sao?")
     assert m.kind != "referral"

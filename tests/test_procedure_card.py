@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -82,6 +83,16 @@ def test_referral_text(small) -> None:
     assert "Phòng Quản lý xuất nhập cảnh Công an tỉnh" in text
     assert "https://dichvucong.bocongan.gov.vn" in text
     assert "Anh/Chị" in text
+
+
+def test_a_commune_matter_without_a_card_is_not_sent_elsewhere(small) -> None:
+    # The other-agency wording ("không do ... của xã giải quyết") would send her away from the office
+    # that does it; she is told it is the commune's and how to reach an official.
+    r = dataclasses.replace(small.referrals["ly-hon"], topic="Ghi chú ly hôn", at_commune=True)
+    text = referral_text(r)
+    assert "Việc «Ghi chú ly hôn» do xã giải quyết" in text and "không do" not in text
+    assert r.where in text and r.agency in text and "Gửi câu hỏi cho cán bộ" in text
+    assert "không do Trung tâm" in referral_text(small.referrals["ly-hon"])
 
 
 def test_prompts_offer_a_next_step() -> None:

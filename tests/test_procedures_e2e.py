@@ -45,6 +45,22 @@ async def test_referral_names_the_agency(tmp_path, fake_tg, knowledge):
     assert "1.0" not in answer.text  # no commune procedure code is offered instead
 
 
+async def test_a_commune_matter_without_a_card_says_where_and_is_recorded(tmp_path, fake_tg, knowledge):
+    # Marriages registered abroad are noted at the commune, but the guide has no card for it: the
+    # citizen learns where to go and gets an official; the look-alike marriage card would mislead her.
+    question = "con gái tôi đăng ký kết hôn bên Hàn Quốc rồi, giờ về ghi vào sổ hộ tịch ở xã thế nào"
+    async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
+        fake_tg.message(CITIZEN, question)
+        [answer] = await fake_tg.wait_for_messages(CITIZEN, 1)
+        fake_tg.message(5001, "/unanswered", chat_id=STAFF_CHAT)
+        [report] = await fake_tg.wait_for_messages(STAFF_CHAT, 1)
+    referral = knowledge.kb.referrals["ghi-chu-ho-tich"]
+    assert referral.at_commune and referral.where in answer.text
+    assert "do xã giải quyết" in answer.text and "2.000806" not in answer.text
+    assert "fb:ask" in answer.button_payloads
+    assert question in report.text and "chưa có thủ tục" in report.text
+
+
 async def test_not_understood_offers_next_steps_and_is_recorded_for_staff(tmp_path, fake_tg, knowledge):
     async with running_bot(telegram_settings(tmp_path, fake_tg), knowledge):
         fake_tg.message(CITIZEN, "giá vàng hôm nay bao nhiêu")

@@ -36,7 +36,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.set_defaults(handler=check_command)
     unanswered = sub.add_parser(
         "unanswered",
-        help="list the most frequent recent questions the bot could not answer or had to clarify",
+        help=(
+            "list the most frequent recent questions the bot could not answer, had to clarify, or"
+            " found to be commune matters without a card"
+        ),
         description="Questions are stored as text only (never who asked), grouped by their folded form.",
     )
     unanswered.add_argument("--days", type=int, default=30, help="look back this many days (default 30)")

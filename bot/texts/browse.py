@@ -21,7 +21,7 @@ RELOAD_FAILED = "Bản mới không hợp lệ, vẫn dùng bản cũ. Lỗi:\n{
 UNANSWERED_HEADER = "Câu hỏi bot chưa trả lời chắc chắn ({days} ngày gần đây):"
 UNANSWERED_LINE = "{count}× [{kind}] {question}"
 UNANSWERED_EMPTY = "Chưa có câu hỏi nào bot không trả lời được trong {days} ngày gần đây."
-KIND_LABELS = {"none": "không hiểu", "clarify": "phải hỏi lại"}
+KIND_LABELS = {"none": "không hiểu", "clarify": "phải hỏi lại", "no_card": "chưa có thủ tục"}
 
 
 def unanswered_report(rows: list[tuple[str, str, int]], days: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.texts.browse import BTN_ASK_OFFICIAL
 from knowledge.model import Document, Fee, Procedure, ProcessingTime, Referral
 
 CHANNEL_NAMES = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "qua bưu chính"}
@@ -164,20 +165,39 @@ def procedure_card(p: Procedure, replacement: Procedure | None = None) -> str:
 
 def referral_text(r: Referral) -> str:
     """Name the agency and where to go, so the citizen does not make a wasted trip to the commune."""
+    if r.at_commune:
+        return _uncovered_text(r)
     lines = [
         f"Việc «{r.topic}» không do Trung tâm Phục vụ hành chính công của xã giải quyết.",
         f"🏢 Cơ quan giải quyết: {r.agency}",
         f"Nơi nộp: {r.where}",
+        *_referral_details(r),
+        "Anh/Chị cần hỏi thủ tục khác của xã thì gõ câu hỏi hoặc chọn «Hỏi thủ tục».",
     ]
+    return "\n".join(lines)
+
+
+def _uncovered_text(r: Referral) -> str:
+    """A commune matter without a card: where to go, and an official for the papers, rather than the
+    card of a look-alike procedure."""
+    lines = [
+        f"Việc «{r.topic}» do xã giải quyết, nhưng hướng dẫn này chưa có thủ tục đó.",
+        f"🏢 Nơi nộp: {r.where}",
+        f"Cơ quan giải quyết: {r.agency}",
+        *_referral_details(r),
+        f"Anh/Chị bấm «{BTN_ASK_OFFICIAL}» để cán bộ hướng dẫn giấy tờ cụ thể.",
+    ]
+    return "\n".join(lines)
+
+
+def _referral_details(r: Referral) -> list[str]:
+    lines = []
     if r.online_url:
         lines.append(f"Trực tuyến: {r.online_url}")
     if r.note:
         lines.append(r.note)
-    lines += [
-        f"Cập nhật: {format_date(r.checked_on)}",
-        "Anh/Chị cần hỏi thủ tục khác của xã thì gõ câu hỏi hoặc chọn «Hỏi thủ tục».",
-    ]
-    return "\n".join(lines)
+    lines.append(f"Cập nhật: {format_date(r.checked_on)}")
+    return lines
 
 
 def clarify_prompt() -> str:
