@@ -895,13 +895,14 @@ class Matcher:
         the procedure is for."""
         out = []
         for entry in self._entries:
-            proc = entry.procedure
-            if proc is None or not proc.excluded_by:
+            source = entry.procedure or entry.referral
+            if source is None or not source.excluded_by:
                 continue
             texts = (entry.name, *entry.aliases, *entry.keywords)
             own = [(text, self._spelled_words(text)) for text in texts]
-            where = f"procedures/{proc.code}.yaml: excluded_by"
-            for raw in proc.excluded_by:
+            folder = "procedures" if entry.procedure is not None else "referrals"
+            where = f"{folder}/{entry.key}.yaml: excluded_by"
+            for raw in source.excluded_by:
                 words = self._spelled_words(raw)
                 read = " ".join(w for w, _ in words)
                 if not words:
@@ -1144,11 +1145,12 @@ _NOT_YET = ("chua", "chưa")
 
 def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
     """Do the words hold the phrase, word after word, each typed bare or with marks that fit? Not
-    after "chưa": "chưa đủ 18 tuổi" says the opposite of "đủ 18 tuổi"."""
+    just after "chưa": "chưa đủ 18 tuổi", "chưa có sổ đỏ" say the opposite of "đủ 18 tuổi", "có sổ đỏ"
+    (whose "có" reading drops)."""
     n = len(phrase)
     return any(
         all(w[0] == p[0] and _typed_as(w[1], p[1]) for w, p in zip(words[i : i + n], phrase, strict=True))
-        and not (i and words[i - 1][0] == _NOT_YET[0] and _typed_as(words[i - 1][1], _NOT_YET[1]))
+        and not any(w[0] == _NOT_YET[0] and _typed_as(w[1], _NOT_YET[1]) for w in words[max(0, i - 2) : i])
         for i in range(len(words) - n + 1)
         if words[i][0] == phrase[0][0]
     )

@@ -193,6 +193,18 @@ def test_kb_check_prints_the_summary_and_flags_an_exclusion_of_the_procedure_its
     assert "excluded_by: 'ghi chú' reads as the one word 'ghi'" in result.stdout
 
 
+def test_kb_check_flags_a_referral_excluding_itself(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "kb_small", tmp_path, dirs_exist_ok=True)
+    path = tmp_path / "referrals" / "ho-chieu.yaml"
+    # "giúp" drops when read: what is left, "hộ chiếu", is the referral itself.
+    path.write_text(path.read_text(encoding="utf-8") + 'excluded_by: ["hộ chiếu giúp"]\n', encoding="utf-8")
+    result = _kb_check(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "referrals/ho-chieu.yaml: excluded_by: 'hộ chiếu giúp' reads as 'ho chieu', which its own" in (
+        result.stdout
+    )
+
+
 def test_kb_check_fails_on_errors(tmp_path: Path) -> None:
     _write(tmp_path, "1.000001", "code: '1.000001'\n")
     result = _kb_check(tmp_path)

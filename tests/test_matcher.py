@@ -263,6 +263,15 @@ def test_a_referral_requires_what_tells_it_apart(real: Matcher) -> None:
         assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == code, (question, m)
 
 
+def test_a_land_with_a_certificate_goes_to_court_and_one_without_to_the_commune(real: Matcher) -> None:
+    # After a failed mediation the Chủ tịch xã decides only for land without a certificate; "chưa có
+    # sổ đỏ" must not read as "có sổ đỏ" although its "có" drops.
+    m = real.match("tranh chap dat chua co so do, hoa giai khong thanh thi ai giai quyet")
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.013967"
+    m = real.match("Hai nhà đều có sổ đỏ, hòa giải ở xã không thành rồi, giờ kiện ở đâu?")
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == "khoi-kien-toa-an"
+
+
 def test_a_referral_named_in_passing_is_context(real: Matcher) -> None:
     m = real.match("tên tui trong giấy khai sinh ghi là Hườn mà căn cước là Hường, sửa lại sao?")
     assert m.kind != "referral"
