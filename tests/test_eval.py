@@ -30,6 +30,7 @@ FIFTH = Path(__file__).parent / "data" / "eval-questions-5.jsonl"
 SIXTH = Path(__file__).parent / "data" / "eval-questions-6.jsonl"
 SEVENTH = Path(__file__).parent / "data" / "eval-questions-7.jsonl"
 EIGHTH = Path(__file__).parent / "data" / "eval-questions-8.jsonl"
+NINTH = Path(__file__).parent / "data" / "eval-questions-9.jsonl"
 
 
 @dataclass
@@ -93,7 +94,7 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third to eighth sets are not yet at the issue's one-tap target (the seventh not at its reject target
+# The third to ninth sets are not yet at the issue's one-tap target (the seventh not at its reject target
 # either; the fifth and sixth reached it later, at 97.1%). When these floors were first set: third (1,616
 # questions in scope, 652 out) 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first
 # scored unseen, 974 in scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them
@@ -103,14 +104,18 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # 95.6; seventh (twelve more sets written by others, each first scored unseen; dev-style, regional, terse,
 # life situations, and hard near-misses; 2,279 in scope, 1,112 out) 96.1 / 98.3 / 0.9 / 95.3; eighth (eight
 # more sets written by others, each first scored unseen, the last four heavy on commune procedures outside
-# the list; 1,492 in scope, 698 out) 95.6 / 98.1 / 1.1 / 97.1. Raise the floors as the matcher improves;
+# the list; 1,492 in scope, 698 out) 95.6 / 98.1 / 1.1 / 97.1; ninth (fourteen more sets written by others,
+# each first scored unseen, half of them heavy on near-misses: foreign-element siblings, events registered
+# abroad, amended or cancelled contracts; 2,692 in scope, 1,286 out) 95.5 / 97.7 / 1.1 / 88.3, then 95.8 /
+# 97.9 / 1.0 / 95.5 with the commune matters without a card. Raise the floors as the matcher improves;
 # never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
 FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.965)
-SIXTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.965)
-SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
+SIXTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.975)
+SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.955)
 EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
+NINTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.011, reject=0.95)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -150,6 +155,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(SIXTH, 1500, 750, SIXTH_FLOOR, id="sixth"),
         pytest.param(SEVENTH, 2200, 1100, SEVENTH_FLOOR, id="seventh"),
         pytest.param(EIGHTH, 1450, 650, EIGHTH_FLOOR, id="eighth"),
+        pytest.param(NINTH, 2600, 1250, NINTH_FLOOR, id="ninth"),
     ],
 )
 def test_question_sets_written_by_others(
@@ -163,7 +169,7 @@ def test_question_sets_written_by_others(
 
 
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH):
+    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
