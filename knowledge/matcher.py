@@ -784,6 +784,7 @@ class Matcher:
         # An entry written with marks loses its small words ("ghi chú kết hôn" is indexed "ghi kết hôn");
         # typed bare they stay in the question as weak words, so the entry is also looked for without them.
         stated_plain = tuple(word for word, weak in zip(stated, a.weak, strict=True) if not weak)
+        stated_words = {word for word, _ in stated}  # an entry is looked for only if its first word is said
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -811,7 +812,10 @@ class Matcher:
             )
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             unmarked = bool(doc.marks) and not all(any(_says_all(said, m) for m in g) for g in doc.marks)
-            excluded = any(_says(stated, e) or _says(stated_plain, e) for e in doc.exclusions)
+            excluded = any(
+                e[0][0] in stated_words and (_says(stated, e) or _says(stated_plain, e))
+                for e in doc.exclusions
+            )
             if unmarked or excluded:
                 # "làm giấy kết hôn" says nothing of a lost paper: not "Đăng ký lại kết hôn"; and
                 # what the question does say weighs less as evidence for it.
