@@ -763,16 +763,20 @@ class _Feedback:
         self._not_asking = index(raw.get("not_asking"))
         self._requests = index(raw.get("requests"))
         self._laughing = tuple(str(s) for s in raw.get("laughing") or ())
+        self._joking = tuple(str(s) for s in raw.get("joking") or ())
+        joking_words = "|".join(re.escape(str(w).casefold()) for w in raw.get("joking_words") or ())
+        # Matched in the raw text: typing repair would read "kkk" as "k" (không).
+        self._joking_words = re.compile(rf"(?<!\w)(?:{joking_words})(?!\w)") if joking_words else None
 
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
         ("... xong chưa", "... được không") makes it a question about what was done. A complaint about
         waiting stays one despite its rhetorical "sao ... vậy?", unless it asks for something concrete."""
-        if self._complaint(toks):
+        if self._complaint(toks) or self._jokes(text):
             return True
         if not self._said or "?" in text:
             return False
-        # Laughter ("=))", "🤣") is banter, like "haha": it is feedback unless something is asked.
+        # A smile ("=))") is banter, like "haha": feedback unless something is asked.
         found = any(s in text for s in self._laughing)
         thanked = done = False
         i, n = 0, len(toks)
@@ -794,6 +798,13 @@ class _Feedback:
             done = done or (thanked and self._done_after_thanks.has(toks[i]))
             i += 1
         return found or (thanked and done)
+
+    def _jokes(self, text: str) -> bool:
+        """Laughing out loud makes a joke of whatever it asks: no citizen in the question sets laughed so
+        over a real request (they used 😅 or a smile)."""
+        if any(s in text for s in self._joking):
+            return True
+        return self._joking_words is not None and self._joking_words.search(text.casefold()) is not None
 
     def _complaint(self, toks: list[_Tok]) -> bool:
         return _says_any(self._complaints, toks) and not _says_any(self._requests, toks)
