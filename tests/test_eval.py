@@ -31,6 +31,7 @@ SIXTH = Path(__file__).parent / "data" / "eval-questions-6.jsonl"
 SEVENTH = Path(__file__).parent / "data" / "eval-questions-7.jsonl"
 EIGHTH = Path(__file__).parent / "data" / "eval-questions-8.jsonl"
 NINTH = Path(__file__).parent / "data" / "eval-questions-9.jsonl"
+TENTH = Path(__file__).parent / "data" / "eval-questions-10.jsonl"
 
 
 @dataclass
@@ -94,7 +95,7 @@ class Thresholds:
 
 # The issue's targets.
 ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
-# The third to ninth sets are not yet at the issue's one-tap target (the seventh not at its reject target
+# The third to tenth sets are not yet at the issue's one-tap target (the seventh not at its reject target
 # either; the fifth and sixth reached it later, at 97.1%). When these floors were first set: third (1,616
 # questions in scope, 652 out) 96.1 / 98.7 / 0.4 / 99.2; fourth (five sets written by other people and first
 # scored unseen, 974 in scope, 485 out) 96.5 / 98.7 / 0.4 / 99.0; fifth (eight more such sets, three of them
@@ -107,7 +108,9 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # the list; 1,492 in scope, 698 out) 95.6 / 98.1 / 1.1 / 97.1; ninth (fourteen more sets written by others,
 # each first scored unseen, half of them heavy on near-misses: foreign-element siblings, events registered
 # abroad, amended or cancelled contracts; 2,692 in scope, 1,286 out) 95.5 / 97.7 / 1.1 / 88.3, then 95.8 /
-# 97.9 / 1.0 / 95.5 with the commune matters without a card. Raise the floors as the matcher improves;
+# 97.9 / 1.0 / 95.5 with the commune matters without a card; tenth (eight more such sets, each first scored
+# unseen on the code of the session before, three heavy on near-misses; 1,587 in scope, 754 out) 95.5 /
+# 98.2 / 0.9 / 85.5 unseen, 96.2 / 98.6 / 0.8 / 95.1 once read. Raise the floors as the matcher improves;
 # never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -115,7 +118,8 @@ FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.965)
 SIXTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.975)
 SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.955)
 EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
-NINTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.011, reject=0.95)
+NINTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.96)
+TENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -156,6 +160,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(SEVENTH, 2200, 1100, SEVENTH_FLOOR, id="seventh"),
         pytest.param(EIGHTH, 1450, 650, EIGHTH_FLOOR, id="eighth"),
         pytest.param(NINTH, 2600, 1250, NINTH_FLOOR, id="ninth"),
+        pytest.param(TENTH, 1550, 700, TENTH_FLOOR, id="tenth"),
     ],
 )
 def test_question_sets_written_by_others(
@@ -169,7 +174,7 @@ def test_question_sets_written_by_others(
 
 
 def test_every_expected_code_exists(matcher: Matcher) -> None:
-    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH):
+    for path in (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH):
         if not path.exists():
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
