@@ -44,10 +44,11 @@ Stages:
    - typicality: how often the document's phrasings use the question's terms
      (smoothed log-probability, idf-weighted) — "bố", "chưa cưới" in eight
      aliases of one procedure and one of its sibling;
-   - a procedure with `requires_one_of` (a re-registration needs a lost or
-     spoilt paper) is ranked down when the question says none of them; one
-     whose `excluded_by` the question says ("đã có sổ đỏ" for a first land
-     registration) is ranked down and keeps too little evidence to be answered.
+   - a procedure (or referral) with `requires_one_of` (a re-registration needs
+     a lost or spoilt paper) is ranked down when the question says none of
+     them; one whose `excluded_by` the question says ("đã có sổ đỏ" for a first
+     land registration) is ranked down and keeps too little evidence to be
+     answered.
    A softmax over the ten turns the scores into shares (how far the best
    leads the others); `evidence` = phrase coverage × (½ + ½ explained),
    0–100, says whether the question is about anything we know. "Explained"

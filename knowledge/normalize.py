@@ -771,7 +771,8 @@ class _Feedback:
     def only(self, text: str, toks: list[_Tok]) -> bool:
         """Feedback and no question: a "?", an asking word anywhere or a question tag closing a clause
         ("... xong chưa", "... được không") makes it a question about what was done. A complaint about
-        waiting stays one despite its rhetorical "sao ... vậy?", unless it asks for something concrete."""
+        waiting stays one despite its rhetorical "sao ... vậy?", unless it asks for something concrete;
+        a joke stays one whatever it asks."""
         if self._complaint(toks) or self._jokes(text):
             return True
         if not self._said or "?" in text:
