@@ -414,7 +414,7 @@ def test_a_detail_asked_about_is_a_request(norm: Normalizer) -> None:
         "Xếp hàng chứng thực bản sao sáng nay mất 2 tiếng, sao không mở thêm quầy vậy??",  # rhetorical
         "con tui dat ten la Nguyen Van Khai Sinh cho de nho =))",  # laughter, nothing asked
         "thằng bạn đăng ký hộ kinh doanh bán trà sữa xong dẹp tiệm sau 3 tháng 🤣",
-        # Laughing out loud makes a joke of a question too (none of 47 such in the stored sets asked).
+        # Laughing out loud makes a joke of a question too (none of 39 such in the stored sets asked).
         "ad ơi đăng ký kết hôn với bot được không 😂",
         "có giấy chứng nhận ế lâu năm ko ad kkk",
     ],
