@@ -101,6 +101,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
 from knowledge.normalize import NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
 
@@ -905,7 +906,7 @@ class Matcher:
                 continue
             texts = (entry.name, *entry.aliases, *entry.keywords)
             own = [(text, self._spelled_words(text)) for text in texts]
-            folder = "procedures" if entry.procedure is not None else "referrals"
+            folder = PROCEDURES_DIR if entry.procedure is not None else REFERRALS_DIR
             where = f"{folder}/{entry.key}.yaml: excluded_by"
             for raw in source.excluded_by:
                 words = self._spelled_words(raw)

@@ -58,17 +58,12 @@ def _code_key(root: Path) -> str:
     return h.hexdigest()
 
 
-def fingerprint(root: Path | None = None) -> str:
-    """Changes whenever anything the matcher is built from may have changed."""
-    directory = _directory(root)
-    return _fingerprint(directory, _code_key(directory))
-
-
 def _directory(root: Path | None) -> Path:
     return (Path(root) if root is not None else DEFAULT_ROOT).resolve()
 
 
 def _fingerprint(root: Path, code: str) -> str:
+    """Changes whenever anything the matcher is built from may have changed."""
     h = hashlib.blake2b(digest_size=16)
     h.update(code.encode())
     st = DEFAULT_SYNONYMS.stat()

@@ -17,7 +17,7 @@ from helpers import run_console
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
 from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
-from knowledge.snapshot import Indexed, build, fingerprint, load_indexed
+from knowledge.snapshot import Indexed, Snapshot, build, load_indexed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).parent / "data"
@@ -100,14 +100,17 @@ def test_a_same_length_edit_is_seen_by_its_time(kb_dir: Path, tmp_path: Path) ->
     assert kb.procedures["1.001193"].name.endswith("khai sinK")
 
 
-def test_a_new_or_removed_file_changes_the_fingerprint(kb_dir: Path) -> None:
-    before = fingerprint(kb_dir)
+def test_a_new_or_removed_file_changes_the_fingerprint(kb_dir: Path, tmp_path: Path) -> None:
+    def fingerprint() -> Path | None:  # the snapshot's name holds the files' fingerprint
+        return Snapshot(kb_dir, tmp_path / "cache").path
+
+    before = fingerprint()
     extra = kb_dir / "referrals" / "extra.yaml"
     shutil.copy(kb_dir / "referrals" / "ho-chieu.yaml", extra)
-    with_extra = fingerprint(kb_dir)
+    with_extra = fingerprint()
     extra.unlink()
     assert len({before, with_extra}) == 2
-    assert fingerprint(kb_dir) == before
+    assert fingerprint() == before
 
 
 def test_a_broken_edit_is_refused_even_with_a_snapshot_of_the_old_files(kb_dir: Path, tmp_path: Path) -> None:
