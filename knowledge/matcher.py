@@ -92,7 +92,7 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from operator import add, itemgetter
@@ -511,8 +511,19 @@ class Matcher:
     def _exclusions_of(self, source: Procedure | Referral | None) -> tuple[tuple[_Word, ...], ...]:
         if source is None:
             return ()
-        entries = (self._spelled_words(e) for e in source.excluded_by)
+        entries = (self._exclusion_words(e) for e in source.excluded_by)
         return tuple(e for e in entries if e)
+
+    def _exclusion_words(self, text: str) -> tuple[_Word, ...]:
+        """An `excluded_by` entry's words; "…" between two parts lets a few words of the question stand
+        between them ("sổ … còn" for "sổ hộ tịch ở xã vẫn còn", "xã nói sổ còn")."""
+        parts = [self._spelled_words(part) for part in text.split(GAP_MARK)]
+        if not all(parts):
+            return self._spelled_words(text.replace(GAP_MARK, " "))
+        out: list[_Word] = list(parts[0])
+        for part in parts[1:]:
+            out += [_GAP, *part]
+        return tuple(out)
 
     def _spelled_words(self, text: str) -> tuple[_Word, ...]:
         """A knowledge-base entry's words, each with the marks it is written with (cached: sibling
@@ -611,10 +622,11 @@ class Matcher:
 
     def _analyze(
         self, question: str, purpose_is_request: bool = False
-    ) -> tuple[Analysis, int, int, tuple[_Word, ...]]:
+    ) -> tuple[Analysis, int, int, tuple[_Word, ...], tuple[int, ...]]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
         many words were looked at, and the tokens with the marks they were typed with (None: typed
-        bare), so that `requires_one_of` and `excluded_by` can tell "nhắn" from "nhận". With
+        bare), so that `requires_one_of` and `excluded_by` can tell "nhắn" from "nhận", and the clause
+        of each token. With
         `purpose_is_request`, words the normaliser took for a purpose clause are read as the request
         itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
@@ -623,20 +635,24 @@ class Matcher:
             tokens = [t[1:] if t[0] == PURPOSE else t for t in tokens]
         weak = list(a.weak[:MAX_TOKENS])
         accents = list(a.accents[:MAX_TOKENS])
+        clauses = a.clauses[:MAX_TOKENS]
         out_t: list[str] = []
         out_w: list[bool] = []
         out_a: list[str | None] = []
+        out_c: list[int] = []
         unknown = 0
         seen = 0
         for i, t in enumerate(tokens):
             w = weak[i]
             acc = accents[i]
+            clause = clauses[i]
             if t[0] in _ASIDE and t not in self._unigrams:
                 # What the question says it is not about, or what the paper is for: no evidence either
                 # way, but it may still complete a negated or purpose two-word term of the index.
                 out_t.append(t)
                 out_w.append(True)
                 out_a.append(acc)
+                out_c.append(clause)
                 continue
             seen += not w
             if w or t.isdigit():
@@ -667,14 +683,16 @@ class Matcher:
                         out_t.append(part)
                         out_w.append(False)
                         out_a.append(None)
+                        out_c.append(clause)
                     continue
                 unknown += 1
             out_a.append(acc if t == tokens[i] else None)
             out_t.append(t)
             out_w.append(w)
+            out_c.append(clause)
         meant = tuple(zip(out_t, out_a, strict=True))
         analysis = Analysis(tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests)
-        return analysis, unknown, seen, meant
+        return analysis, unknown, seen, meant, tuple(out_c)
 
     # ------------------------------------------------------------------ matching
 
@@ -757,7 +775,7 @@ class Matcher:
 
     def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
-        a, unknown, seen, meant = self._analyze(question, purpose_is_request)
+        a, unknown, seen, meant, clauses = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content))
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
@@ -782,11 +800,13 @@ class Matcher:
         said = _said(meant)
         # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
         # lãnh sự không" is about a paper issued abroad.
-        stated = tuple((t.removeprefix(PURPOSE), typed) for t, typed in meant)
+        words = [(t.removeprefix(PURPOSE), typed) for t, typed in meant]
+        stated = _in_clauses(words, clauses)
         # An entry written with marks loses its small words ("ghi chú kết hôn" is indexed "ghi kết hôn");
         # typed bare they stay in the question as weak words, so the entry is also looked for without them.
-        stated_plain = tuple(word for word, weak in zip(stated, a.weak, strict=True) if not weak)
-        stated_words = {word for word, _ in stated}  # an entry is looked for only if its first word is said
+        plain = [(word, clause) for word, clause, weak in zip(words, clauses, a.weak, strict=True) if not weak]
+        stated_plain = _in_clauses([word for word, _ in plain], [clause for _, clause in plain])
+        stated_words = {word for word, _ in words}  # an entry is looked for only if its first word is said
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
         out: list[_Scored] = []
@@ -909,7 +929,7 @@ class Matcher:
             folder = PROCEDURES_DIR if entry.procedure is not None else REFERRALS_DIR
             where = f"{folder}/{entry.key}.yaml: excluded_by"
             for raw in source.excluded_by:
-                words = self._spelled_words(raw)
+                words = self._exclusion_words(raw)
                 read = " ".join(w for w, _ in words)
                 if not words:
                     out.append(f"{where}: {raw!r} is only small words; it is ignored")
@@ -1147,18 +1167,76 @@ def _within(mine: tuple[frozenset[str], ...], theirs: tuple[frozenset[str], ...]
 
 
 _NOT_YET = ("chua", "chưa")
+GAP_MARK = "…"  # in an `excluded_by` entry: a few of the question's words may stand here
+_GAP: _Word = (GAP_MARK, None)
+GAP_WORDS = 3
+
+
+_CLAUSE_END: _Word = ("", None)
+
+
+def _in_clauses(words: Sequence[_Word], clauses: Sequence[int]) -> tuple[_Word, ...]:
+    """The words with a break between clauses, so that no phrase is read across a comma."""
+    out: list[_Word] = []
+    for n, (word, clause) in enumerate(zip(words, clauses, strict=True)):
+        if n and clause != clauses[n - 1]:
+            out.append(_CLAUSE_END)
+        out.append(word)
+    return tuple(out)
 
 
 def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
     """Do the words hold the phrase, word after word, each typed bare or with marks that fit? Not
     just after "chưa": "chưa đủ 18 tuổi", "chưa có sổ đỏ" say the opposite of "đủ 18 tuổi", "có sổ đỏ"
-    (whose "có" reading drops)."""
+    (whose "có" reading drops). Where the phrase has a gap, up to GAP_WORDS words may come between."""
+    if _GAP in phrase:
+        return _says_with_gaps(words, phrase)
     n = len(phrase)
     return any(
-        all(w[0] == p[0] and _typed_as(w[1], p[1]) for w, p in zip(words[i : i + n], phrase, strict=True))
-        and not any(w[0] == _NOT_YET[0] and _typed_as(w[1], _NOT_YET[1]) for w in words[max(0, i - 2) : i])
+        _holds_at(words, phrase, i) and not _after_not_yet(words, i)
         for i in range(len(words) - n + 1)
         if words[i][0] == phrase[0][0]
+    )
+
+
+def _holds_at(words: tuple[_Word, ...], part: tuple[_Word, ...], i: int) -> bool:
+    n = len(part)
+    return i + n <= len(words) and all(
+        w[0] == p[0] and _typed_as(w[1], p[1]) for w, p in zip(words[i : i + n], part, strict=True)
+    )
+
+
+def _after_not_yet(words: tuple[_Word, ...], i: int) -> bool:
+    return any(w[0] == _NOT_YET[0] and _typed_as(w[1], _NOT_YET[1]) for w in words[max(0, i - 2) : i])
+
+
+def _says_with_gaps(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
+    parts: list[tuple[_Word, ...]] = [()]
+    for p in phrase:
+        if p == _GAP:
+            parts.append(())
+        else:
+            parts[-1] += (p,)
+
+    def rest_from(k: int, start: int) -> bool:
+        """Do parts[k:] follow, the first of them within GAP_WORDS words of `start`?"""
+        if k == len(parts):
+            return True
+        part = parts[k]
+        for j in range(start, min(start + GAP_WORDS, len(words)) + 1):
+            if _holds_at(words, part, j) and rest_from(k + 1, j + len(part)):
+                return True
+            if j < len(words) and words[j] == _CLAUSE_END:
+                return False  # a gap stays inside its clause
+        return False
+
+    first = parts[0]
+    return any(
+        words[i][0] == first[0][0]
+        and _holds_at(words, first, i)
+        and not _after_not_yet(words, i)
+        and rest_from(1, i + len(first))
+        for i in range(len(words))
     )
 
 

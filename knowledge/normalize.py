@@ -34,7 +34,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable, Container, Iterable, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +239,9 @@ class Analysis:
     # asked counts as one. Unlike another intent, naming a procedure outright does not make such a
     # message a request.
     not_requests: int = 0
+    # The clause (counted from 0, split at punctuation) each token comes from: "sổ ở xã cũng mất, giờ
+    # còn bản sao" does not say the register "còn".
+    clauses: tuple[int, ...] = ()
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
     def __post_init__(self) -> None:
@@ -413,7 +416,7 @@ class Normalizer:
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
         if intents or not_requests:
-            a = Analysis(a.tokens, a.weak, a.accents, intents, not_requests)
+            a = replace(a, other_intents=intents, not_requests=not_requests)
         return a
 
     def _count_phrases(self, index: _PhraseIndex, toks: list[_Tok], aside: set[int]) -> int:
@@ -501,6 +504,8 @@ class Normalizer:
         tokens: list[str] = []
         weak: list[bool] = []
         accents: list[str | None] = []
+        clauses: list[int] = []
+        clause = 0
         i, n = 0, len(toks)
         starts = self._stop_starts
         neg_left = 0  # words still to negate
@@ -513,6 +518,7 @@ class Normalizer:
         while i < n:
             if not toks[i][0]:  # end of a clause
                 neg_left = purpose_left = clause_words = 0
+                clause += 1
                 i += 1
                 continue
             if neg_left or purpose_left or toks[i][0] in triggers:
@@ -588,7 +594,8 @@ class Normalizer:
             tokens.append(folded)
             weak.append(is_weak)
             accents.append(accent_key(accented) if accented is not None else None)
-        return Analysis(tuple(tokens), tuple(weak), tuple(accents)), aside
+            clauses.append(clause)
+        return Analysis(tuple(tokens), tuple(weak), tuple(accents), clauses=tuple(clauses)), aside
 
 
 _BREAK: Any = ("", None, False)

@@ -450,6 +450,32 @@ def test_an_exclusion_after_not_yet_is_its_opposite(real: Matcher) -> None:
     assert m.kind == "procedure" and _code(m) == "1.004837", m
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "gks goc bi mat, so ho tich o xa van con, xin ban sao hay phai dk lai",
+        "Giấy khai sinh gốc bị mất, sổ hộ tịch ở xã vẫn còn, xin bản sao hay phải đăng ký lại?",
+    ],
+)
+def test_an_exclusion_with_a_gap_reads_past_the_words_between(question: str, real: Matcher) -> None:
+    # "sổ … còn": the register still kept ("sổ hộ tịch ở xã vẫn còn") means a copy, not re-registration.
+    m = real.match(question)
+    assert m.kind == "procedure" and _code(m) == "2.000635", m
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mat giay khai sinh goc, so ho tich o xa cung mat, con hoc ba co ghi ngay sinh thi lam lai duoc ko",
+        "Mất giấy khai sinh gốc, sổ ở xã cũng mất, còn học bạ ghi ngày sinh thì làm lại được không?",
+    ],
+)
+def test_an_exclusion_is_not_read_across_a_comma(question: str, real: Matcher) -> None:
+    # The register is lost; the "còn" of the next clause is about a school record, not the register.
+    m = real.match(question)
+    assert m.kind == "procedure" and _code(m) == "1.004884", m
+
+
 def test_no_exclusion_rules_out_its_own_procedure(real: Matcher) -> None:
     assert real.self_exclusions() == []
 
