@@ -804,8 +804,8 @@ class Matcher:
         stated = _in_clauses(words, clauses)
         # An entry written with marks loses its small words ("ghi chú kết hôn" is indexed "ghi kết hôn");
         # typed bare they stay in the question as weak words, so the entry is also looked for without them.
-        plain = [(word, clause) for word, clause, weak in zip(words, clauses, a.weak, strict=True) if not weak]
-        stated_plain = _in_clauses([word for word, _ in plain], [clause for _, clause in plain])
+        kept = [n for n, weak in enumerate(a.weak) if not weak]
+        stated_plain = _in_clauses([words[n] for n in kept], [clauses[n] for n in kept])
         stated_words = {word for word, _ in words}  # an entry is looked for only if its first word is said
         known_idf = sum(self._idf[t] for t in known)
         idf_shares = [(t, self._idf[t] / known_idf) for t in known]
