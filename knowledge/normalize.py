@@ -851,11 +851,15 @@ class _DoneThen:
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that
-        starts with the present ("giờ", "vậy")."""
+        starts with the present ("giờ", "vậy"), with or without a comma between ("kết hôn xong giờ
+        chuyển khẩu về nhà chồng")."""
         done: set[int] = set()
         start = 0
         for end, tok in enumerate(toks):
             if tok[0]:
+                if self._now_at(toks, end) and end - 1 > start and self._ends_done(toks, start, end):
+                    done.update(range(start, end))
+                    start = end
                 continue
             # toks[start:end] is a clause, and toks[end] the break after it.
             if end - 1 > start and self._ends_done(toks, start, end) and self._now_at(toks, end + 1):
