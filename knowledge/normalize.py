@@ -406,7 +406,10 @@ class Normalizer:
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
         rewritten = self._spell_out(toks)
-        a, aside = self._drop_stopwords(rewritten, self._done_then.context(rewritten))
+        # A knowledge-base phrasing is about its procedure in every clause: only a citizen's question
+        # tells what was done before what is asked.
+        done = frozenset() if spelled else self._done_then.context(rewritten)
+        a, aside = self._drop_stopwords(rewritten, done)
         if spelled:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
