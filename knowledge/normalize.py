@@ -851,6 +851,8 @@ class _DoneThen:
         raw = raw or {}
         self._done = index(raw.get("done"))
         self._now = index(raw.get("now"))
+        self._already = index(raw.get("already"))
+        self._already_end = index(raw.get("already_end"))
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that
@@ -871,7 +873,10 @@ class _DoneThen:
         return done
 
     def _ends_done(self, toks: list[_Tok], start: int, end: int) -> bool:
-        return any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end))
+        if any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end)):
+            return True
+        # "Đã chứng thực hợp đồng mua đất rồi": begun with "đã" and closed with "rồi".
+        return _phrase_at(self._already, toks, start) > 0 and _phrase_at(self._already_end, toks, end - 1) == 1
 
     def _now_at(self, toks: list[_Tok], i: int) -> bool:
         return i < len(toks) and bool(toks[i][0]) and _phrase_at(self._now, toks, i) > 0
