@@ -876,7 +876,8 @@ class _DoneThen:
         if any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end)):
             return True
         # "Đã chứng thực hợp đồng mua đất rồi": begun with "đã" and closed with "rồi".
-        return _phrase_at(self._already, toks, start) > 0 and _phrase_at(self._already_end, toks, end - 1) == 1
+        begun = _phrase_at(self._already, toks, start) > 0
+        return begun and _phrase_at(self._already_end, toks, end - 1) == 1
 
     def _now_at(self, toks: list[_Tok], i: int) -> bool:
         return i < len(toks) and bool(toks[i][0]) and _phrase_at(self._now, toks, i) > 0
