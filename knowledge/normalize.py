@@ -853,6 +853,7 @@ class _DoneThen:
         self._now = index(raw.get("now"))
         self._already = index(raw.get("already"))
         self._already_end = index(raw.get("already_end"))
+        self._after = index(raw.get("after"))
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that
@@ -866,8 +867,10 @@ class _DoneThen:
                     done.update(range(start, end))
                     start = end
                 continue
-            # toks[start:end] is a clause, and toks[end] the break after it.
-            if end - 1 > start and self._ends_done(toks, start, end) and self._now_at(toks, end + 1):
+            # toks[start:end] is a clause, and toks[end] the break after it. "Sau khi ... rồi," needs no
+            # "giờ" after it: what follows is the request.
+            next_is_now = self._now_at(toks, end + 1) or _phrase_at(self._after, toks, start) > 0
+            if end - 1 > start and next_is_now and self._ends_done(toks, start, end) and end + 1 < len(toks):
                 done.update(range(start, end))
             start = end + 1
         return done
@@ -876,7 +879,7 @@ class _DoneThen:
         if any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end)):
             return True
         # "Đã chứng thực hợp đồng mua đất rồi": begun with "đã" and closed with "rồi".
-        begun = _phrase_at(self._already, toks, start) > 0
+        begun = _phrase_at(self._already, toks, start) > 0 or _phrase_at(self._after, toks, start) > 0
         return begun and _phrase_at(self._already_end, toks, end - 1) == 1
 
     def _now_at(self, toks: list[_Tok], i: int) -> bool:
