@@ -455,6 +455,28 @@ def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
     assert not any(x.startswith("~") for x in tokens_of(norm, "chưa cưới mà có con rồi, giờ làm khai sinh"))
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "dk ket hon xong gio muon nhap khau ve nha chong",  # no comma
+        "vợ chồng cháu đăng ký kết hôn rồi, giờ muốn chuyển khẩu về nhà chồng",  # a registration, then "rồi"
+        "vua dang ky ket hon xong, muon nhap khau ve nha chong",  # the request begins with "muốn"
+        "đã chứng thực hợp đồng kết hôn rồi, giờ nhập khẩu về nhà chồng",  # "đã ... rồi"
+        "sau khi đăng ký kết hôn rồi, nhập khẩu về nhà chồng",  # "sau khi ... rồi": no "giờ" needed
+    ],
+)
+def test_the_ways_of_saying_something_was_done(norm: Normalizer, question: str) -> None:
+    t = tokens_of(norm, question)
+    assert "~ket" in t and "~hon" in t, t
+    assert "khau" in t or "thuong" in t, t  # "chuyển khẩu", "nhập khẩu" (read "thường trú"): the request
+
+
+def test_a_knowledge_base_phrasing_has_no_context_clause(norm: Normalizer) -> None:
+    # Every clause of a clerk's phrasing is about its procedure.
+    spelled = norm.analyze("đăng ký kết hôn xong, giờ chuyển khẩu về nhà chồng", spelled=True).tokens
+    assert "ket" in spelled and not any(x.startswith("~") for x in spelled)
+
+
 def test_phrase_lists_meet_what_abbreviations_and_synonyms_became(tmp_path) -> None:
     # The lists are consulted after "ad" became "admin" and "sổ đỏ" the certificate's full name; a list
     # entry written the way citizens type it must still be found.
