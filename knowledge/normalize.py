@@ -854,6 +854,8 @@ class _DoneThen:
         self._already = index(raw.get("already"))
         self._already_end = index(raw.get("already_end"))
         self._after = index(raw.get("after"))
+        self._finished = index(raw.get("finished"))
+        self._when = _WordSet(raw.get("finished_not_after"))
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that
@@ -869,11 +871,23 @@ class _DoneThen:
                 continue
             # toks[start:end] is a clause, and toks[end] the break after it. "Sau khi ... rồi," needs no
             # "giờ" after it: what follows is the request.
-            next_is_now = self._now_at(toks, end + 1) or _phrase_at(self._after, toks, start) > 0
+            next_is_now = (
+                self._now_at(toks, end + 1)
+                or _phrase_at(self._after, toks, start) > 0
+                or self._finished_at_end(toks, start, end)
+            )
             if end - 1 > start and next_is_now and self._ends_done(toks, start, end) and end + 1 < len(toks):
                 done.update(range(start, end))
             start = end + 1
         return done
+
+    def _finished_at_end(self, toks: list[_Tok], start: int, end: int) -> bool:
+        """Does the clause end with "xong" for a thing done ("đăng ký kết hôn xong,"), not for when it
+        will be ("bao lâu thì xong, lệ phí bao nhiêu")?"""
+        for k in range(max(start + 1, end - 3), end):
+            if _phrase_at(self._finished, toks, k) == end - k:
+                return not self._when.has(toks[k - 1])
+        return False
 
     def _ends_done(self, toks: list[_Tok], start: int, end: int) -> bool:
         if any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end)):
