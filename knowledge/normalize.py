@@ -47,6 +47,7 @@ _VOWELS = frozenset("aăâeêioôơuưy")
 _QUALITY_VOWELS = frozenset("ăâêôơư")
 _WORD_RE = re.compile(r"[^\W_]+")
 # Punctuation that closes a clause: a negation ("không có lương hưu, ...") never reaches past it.
+_AGE_RE = re.compile(r"\d{1,3}t")
 _WORD_OR_BREAK_RE = re.compile(r"[^\W_]+|[,.;:!?()\[\]…\n]")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 
@@ -204,7 +205,9 @@ def words_and_breaks(text: str) -> list[str]:
     text = _REPEAT_RE.sub(r"\1", nfc(text).lower())
     out: list[str] = []
     for w in _WORD_OR_BREAK_RE.findall(text):
-        if w[0].isalnum():
+        if _AGE_RE.fullmatch(w):
+            out += [w[:-1], "tuổi"]  # "bé 10t", "người 80t": an age
+        elif w[0].isalnum():
             out.append(normalize_tone_placement(w) if not w.isascii() else w)
         elif out and out[-1]:
             out.append("")

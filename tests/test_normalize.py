@@ -120,6 +120,10 @@ def test_foreign_words_are_kept(norm: Normalizer) -> None:
         ("chứng tử", "khai tử"),
         ("báo tử", "khai tử"),
         ("giấy xác nhận độc thân", "giấy xác nhận xác nhận tình trạng hôn nhân"),
+        ("bà 80t", "bà 80 tuổi"),
+        ("trợ cấp xh", "trợ cấp xã hội"),
+        ("ck khoản lệ phí", "chuyển khoản lệ phí"),
+        ("ct bản sao", "chứng thực bản sao"),
     ],
 )
 def test_abbreviations_and_synonyms(norm: Normalizer, short: str, long: str) -> None:
