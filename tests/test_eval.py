@@ -1,6 +1,6 @@
 """Quality gate: the matcher on the shared dev questions, on our own larger set, on a second set
 written independently of the matcher (long stories, very short questions, teencode, near-misses), and
-on the third to the twelfth: sets written by other people from the procedure list alone, each scored
+on the third to the thirteenth: sets written by other people from the procedure list alone, each scored
 once unseen before it was used to find what the matcher misses (regional words, letters, advice
 questions, near-misses).
 
@@ -35,7 +35,9 @@ NINTH = Path(__file__).parent / "data" / "eval-questions-9.jsonl"
 TENTH = Path(__file__).parent / "data" / "eval-questions-10.jsonl"
 ELEVENTH = Path(__file__).parent / "data" / "eval-questions-11.jsonl"
 TWELFTH = Path(__file__).parent / "data" / "eval-questions-12.jsonl"
-ALL_SETS = (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH, ELEVENTH, TWELFTH)
+THIRTEENTH = Path(__file__).parent / "data" / "eval-questions-13.jsonl"
+ALL_SETS = (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH)
+ALL_SETS += (ELEVENTH, TWELFTH, THIRTEENTH)
 
 
 @dataclass
@@ -120,7 +122,10 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # 92.7 / 95.8 / 2.3 / 84.7 unseen, 93.8 / 96.9 / 1.5 / 92.4 once read; twelfth (eight more, scored unseen
 # on the code tuned to the eleventh: migrant workers, papers and authorisations, mountain villages,
 # greetings with two questions, city wards and VNeID, social-allowance near-misses, fast chat, formal
-# letters; 1,563 in scope, 744 out) 94.4 / 96.6 / 2.2 / 84.1 unseen, 95.2 / 97.4 / 1.7 / 90.6 once read.
+# letters; 1,563 in scope, 744 out) 94.4 / 96.6 / 2.2 / 84.1 unseen, 95.2 / 97.4 / 1.7 / 90.6 once read;
+# thirteenth (eight more, scored unseen on the code tuned to the twelfth: counter questions, traders, land,
+# family, long stories, Mekong farmers, students asking for their parents, certification against notaries;
+# 1,553 in scope, 749 out) 94.0 / 96.3 / 1.4 / 87.2 unseen, 94.4 / 96.6 / 1.2 / 89.9 once read.
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -131,7 +136,8 @@ EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
 NINTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.96)
 TENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
 ELEVENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.965, wrong=0.016, reject=0.92)
-TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.018, reject=0.90)
+TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.905)
+THIRTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.013, reject=0.895)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -175,6 +181,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TENTH, 1550, 700, TENTH_FLOOR, id="tenth"),
         pytest.param(ELEVENTH, 1550, 700, ELEVENTH_FLOOR, id="eleventh"),
         pytest.param(TWELFTH, 1550, 700, TWELFTH_FLOOR, id="twelfth"),
+        pytest.param(THIRTEENTH, 1500, 700, THIRTEENTH_FLOOR, id="thirteenth"),
     ],
 )
 def test_question_sets_written_by_others(
