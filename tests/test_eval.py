@@ -36,8 +36,22 @@ TENTH = Path(__file__).parent / "data" / "eval-questions-10.jsonl"
 ELEVENTH = Path(__file__).parent / "data" / "eval-questions-11.jsonl"
 TWELFTH = Path(__file__).parent / "data" / "eval-questions-12.jsonl"
 THIRTEENTH = Path(__file__).parent / "data" / "eval-questions-13.jsonl"
-ALL_SETS = (DEV, OWN, SECOND, THIRD, FOURTH, FIFTH, SIXTH, SEVENTH, EIGHTH, NINTH, TENTH)
-ALL_SETS += (ELEVENTH, TWELFTH, THIRTEENTH)
+ALL_SETS = (
+    DEV,
+    OWN,
+    SECOND,
+    THIRD,
+    FOURTH,
+    FIFTH,
+    SIXTH,
+    SEVENTH,
+    EIGHTH,
+    NINTH,
+    TENTH,
+    ELEVENTH,
+    TWELFTH,
+    THIRTEENTH,
+)
 
 
 @dataclass
