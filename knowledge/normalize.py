@@ -46,8 +46,8 @@ _TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ng�
 _VOWELS = frozenset("aăâeêioôơuưy")
 _QUALITY_VOWELS = frozenset("ăâêôơư")
 _WORD_RE = re.compile(r"[^\W_]+")
+_AGE_RE = re.compile(r"\d{1,3}t")  # an age typed short: "bé 10t"
 # Punctuation that closes a clause: a negation ("không có lương hưu, ...") never reaches past it.
-_AGE_RE = re.compile(r"\d{1,3}t")
 _WORD_OR_BREAK_RE = re.compile(r"[^\W_]+|[,.;:!?()\[\]…\n]")
 _REPEAT_RE = re.compile(r"(.)\1{2,}")
 
