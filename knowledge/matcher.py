@@ -626,9 +626,8 @@ class Matcher:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
         many words were looked at, and the tokens with the marks they were typed with (None: typed
         bare), so that `requires_one_of` and `excluded_by` can tell "nhắn" from "nhận", and the clause
-        of each token. With
-        `purpose_is_request`, words the normaliser took for a purpose clause are read as the request
-        itself."""
+        of each token, so that an exclusion is not read across a comma. With `purpose_is_request`,
+        words the normaliser took for a purpose clause are read as the request itself."""
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
