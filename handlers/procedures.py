@@ -33,6 +33,10 @@ def _dead_end() -> tuple[tuple[Button, ...], ...]:
     )
 
 
+def _to_lookup() -> tuple[tuple[Button, ...], ...]:
+    return buttons([(common.MENU_DOSSIER, "dossier:start")], [(texts.BTN_MENU, "menu:main")])
+
+
 def _after_remark() -> tuple[tuple[Button, ...], ...]:
     return buttons(
         [(common.MENU_FEEDBACK, "fb:new")],
@@ -52,6 +56,9 @@ async def question(ctx: Context) -> list[Reply]:
     knowledge = ctx.services.knowledge
     match = knowledge.match(text)
     ctx.state.data["last_question"] = text[:1000]
+    if match.asks_progress:
+        # Not a gap in the guide: the dossier lookup answers it.
+        return [Reply(cards.asks_progress(), buttons=_to_lookup())]
     if match.kind in ("none", "clarify"):
         await unanswered.record(ctx.services.db, text, fold(text), match.kind)
     elif match.referral is not None and match.referral.at_commune:

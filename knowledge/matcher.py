@@ -133,6 +133,8 @@ class Match:
     first: for clarify exactly the ones to offer, otherwise the runners-up for diagnostics.
     `asks_nothing` marks a "none" for a message that was understood as no request at all (thanks,
     a complaint, a statistic or an opinion): it deserves another reply than "not understood".
+    `asks_progress` marks one that asks how far the citizen's own dossier has got: the way on is the
+    dossier lookup.
     """
 
     kind: Kind
@@ -141,6 +143,7 @@ class Match:
     score: float
     candidates: tuple[Candidate, ...]
     asks_nothing: bool = False
+    asks_progress: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,7 @@ class _Ranking:
     not_requests: int  # phrases that talk about procedures without asking for one ("có bao nhiêu cặp")
     n_content: int  # content words of the question
     purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
+    progress: bool = False  # it asks how far the citizen's own dossier has got
 
 
 @dataclass(slots=True)
@@ -690,7 +694,9 @@ class Matcher:
             out_w.append(w)
             out_c.append(clause)
         meant = tuple(zip(out_t, out_a, strict=True))
-        analysis = Analysis(tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests)
+        analysis = Analysis(
+            tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests, asks_progress=a.asks_progress
+        )
         return analysis, unknown, seen, meant, tuple(out_c)
 
     # ------------------------------------------------------------------ matching
@@ -775,7 +781,7 @@ class Matcher:
     def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
         a, unknown, seen, meant, clauses = self._analyze(question, purpose_is_request)
-        ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content))
+        ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
@@ -956,6 +962,10 @@ class Matcher:
             return Match("procedure", p, None, 100.0, (Candidate(p.code, p.name, 100.0),))
 
         ranking = self._reading(question)
+        if ranking.progress:
+            # "hồ sơ khai sinh nộp tuần trước sao chưa xong": a procedure's words, but the dossier
+            # lookup answers it.
+            return Match("none", None, None, 0.0, (), asks_progress=True)
         ranked = ranking.candidates
         if not ranked:
             return Match("none", None, None, 0.0, ())

@@ -242,6 +242,9 @@ class Analysis:
     # asked counts as one. Unlike another intent, naming a procedure outright does not make such a
     # message a request.
     not_requests: int = 0
+    # It asks how far the citizen's own dossier has got ("hồ sơ nộp tuần trước đến đâu rồi"): the dossier
+    # lookup answers that, not a procedure's card.
+    asks_progress: bool = False
     # The clause (counted from 0, split at punctuation) each token comes from: "sổ ở xã cũng mất, giờ
     # còn bản sao" does not say the register "còn".
     clauses: tuple[int, ...] = ()
@@ -302,6 +305,7 @@ class Normalizer:
         self._intents = index(data.get("other_intents"))
         self._intent_exceptions = index(data.get("not_other_intents"))
         self._not_requests = index(data.get("not_requests"))
+        self._progress = index(data.get("progress"))
         self._feedback = _Feedback(data.get("feedback"), index)
         self._past_only = _PastOnly(data.get("past_only"), index)
         self._done_then = _DoneThen(data.get("done_then"), index)
@@ -421,8 +425,9 @@ class Normalizer:
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
-        if intents or not_requests:
-            a = replace(a, other_intents=intents, not_requests=not_requests)
+        progress = self._count_phrases(self._progress, rewritten, set()) > 0
+        if intents or not_requests or progress:
+            a = replace(a, other_intents=intents, not_requests=not_requests, asks_progress=progress)
         return a
 
     def _count_phrases(self, index: _PhraseIndex, toks: list[_Tok], aside: set[int]) -> int:

@@ -476,6 +476,20 @@ def test_an_exclusion_is_not_read_across_a_comma(question: str, real: Matcher) -
     assert m.kind == "procedure" and _code(m) == "1.004884", m
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["hồ sơ khai sinh nộp tuần trước đến đâu rồi", "ho so dat cua toi xong chua", "tra cứu hồ sơ"],
+)
+def test_a_dossier_s_progress_is_asked_of_the_lookup(question: str, real: Matcher) -> None:
+    m = real.match(question)
+    assert m.kind == "none" and m.asks_progress, m
+
+
+def test_a_processing_time_is_asked_of_the_procedure(real: Matcher) -> None:
+    m = real.match("đăng ký khai sinh bao lâu thì xong")
+    assert m.kind == "procedure" and _code(m) == "1.001193" and not m.asks_progress, m
+
+
 def test_no_exclusion_rules_out_its_own_procedure(real: Matcher) -> None:
     assert real.self_exclusions() == []
 

@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.texts.procedures import asks_nothing, clarify_prompt, not_understood, procedure_card, referral_text
+from bot.texts.procedures import (
+    asks_nothing,
+    asks_progress,
+    clarify_prompt,
+    not_understood,
+    procedure_card,
+    referral_text,
+)
 from knowledge.loader import KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
 from knowledge.model import KnowledgeBase
@@ -61,6 +68,8 @@ def human_text(kb: KnowledgeBase, m: Match) -> str:
     if m.kind == "clarify":
         options = [f"{i}. {c.name}" for i, c in enumerate(m.candidates, 1)]
         return "\n".join([clarify_prompt(), *options])
+    if m.asks_progress:
+        return asks_progress()
     return asks_nothing() if m.asks_nothing else not_understood()
 
 

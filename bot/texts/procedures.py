@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.texts.browse import BTN_ASK_OFFICIAL
+from bot.texts.common import MENU_DOSSIER
 from knowledge.model import Document, Fee, Procedure, ProcessingTime, Referral
 
 CHANNEL_NAMES = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "qua bưu chính"}
@@ -206,6 +207,17 @@ def clarify_prompt() -> str:
 
 def not_understood() -> str:
     return NOT_UNDERSTOOD
+
+
+ASKS_PROGRESS = (
+    "Anh/Chị muốn biết hồ sơ đã nộp được giải quyết đến đâu?\n"
+    f"Anh/Chị chọn «{MENU_DOSSIER}» rồi nhập mã hồ sơ in trên «Giấy tiếp nhận hồ sơ và hẹn trả kết quả»."
+)
+
+
+def asks_progress() -> str:
+    """For a question about how far the citizen's own dossier has got: the lookup answers it."""
+    return ASKS_PROGRESS
 
 
 def asks_nothing() -> str:
