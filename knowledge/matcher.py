@@ -93,7 +93,7 @@ import sys
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from operator import add, itemgetter
 from typing import Literal
@@ -107,6 +107,7 @@ from knowledge.normalize import NEGATED, PURPOSE, Analysis, Normalizer, is_sylla
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
+_Exclusion = tuple[tuple[_Word, ...], ...]  # an `excluded_by` entry: parts a few words may separate
 
 # Questions longer than this are cut before matching: a real question fits easily, and the cut keeps
 # a pasted 10,000-character text from costing more than an ordinary question.
@@ -236,7 +237,7 @@ class _Doc:
     # The procedure's `requires_one_of`: groups of entries, each entry as its words (folded, with the
     # marks it is written with). A question must say all words of one entry in every group.
     marks: tuple[tuple[frozenset[_Word], ...], ...]
-    exclusions: tuple[tuple[_Word, ...], ...]  # `excluded_by`, each entry as its words in order
+    exclusions: tuple[_Exclusion, ...]  # `excluded_by`, each entry as its parts (words in order)
     # term -> (phrase index, the share of that phrase's worth the term brings: weight × idf / total):
     # coverage work follows the matches, not the phrases ...
     postings: dict[str, list[tuple[int, float]]]
@@ -512,22 +513,17 @@ class Matcher:
             groups.append(tuple(e for e in entries if e))
         return tuple(g for g in groups if g)
 
-    def _exclusions_of(self, source: Procedure | Referral | None) -> tuple[tuple[_Word, ...], ...]:
+    def _exclusions_of(self, source: Procedure | Referral | None) -> tuple[_Exclusion, ...]:
         if source is None:
             return ()
-        entries = (self._exclusion_words(e) for e in source.excluded_by)
+        entries = (self._exclusion_parts(e) for e in source.excluded_by)
         return tuple(e for e in entries if e)
 
-    def _exclusion_words(self, text: str) -> tuple[_Word, ...]:
-        """An `excluded_by` entry's words; "…" between two parts lets a few words of the question stand
-        between them ("sổ … còn" for "sổ hộ tịch ở xã vẫn còn", "xã nói sổ còn")."""
-        parts = [self._spelled_words(part) for part in text.split(GAP_MARK)]
-        if not all(parts):
-            return self._spelled_words(text.replace(GAP_MARK, " "))
-        out: list[_Word] = list(parts[0])
-        for part in parts[1:]:
-            out += [_GAP, *part]
-        return tuple(out)
+    def _exclusion_parts(self, text: str) -> _Exclusion:
+        """An `excluded_by` entry's words, in parts: "…" between two parts lets a few words of the
+        question stand between them ("sổ … còn" for "sổ hộ tịch ở xã vẫn còn", "xã nói sổ còn")."""
+        parts = (self._spelled_words(part) for part in text.split(GAP_MARK))
+        return tuple(part for part in parts if part)
 
     def _spelled_words(self, text: str) -> tuple[_Word, ...]:
         """A knowledge-base entry's words, each with the marks it is written with (cached: sibling
@@ -626,7 +622,7 @@ class Matcher:
 
     def _analyze(
         self, question: str, purpose_is_request: bool = False
-    ) -> tuple[Analysis, int, int, tuple[_Word, ...], tuple[int, ...]]:
+    ) -> tuple[Analysis, int, int, tuple[_Word, ...]]:
         """The question's tokens mapped onto the vocabulary, how many words point nowhere we know, how
         many words were looked at, and the tokens with the marks they were typed with (None: typed
         bare), so that `requires_one_of` and `excluded_by` can tell "nhắn" from "nhận", and the clause
@@ -694,10 +690,8 @@ class Matcher:
             out_w.append(w)
             out_c.append(clause)
         meant = tuple(zip(out_t, out_a, strict=True))
-        analysis = Analysis(
-            tuple(out_t), tuple(out_w), (), a.other_intents, a.not_requests, asks_progress=a.asks_progress
-        )
-        return analysis, unknown, seen, meant, tuple(out_c)
+        analysis = replace(a, tokens=tuple(out_t), weak=tuple(out_w), accents=(), clauses=tuple(out_c))
+        return analysis, unknown, seen, meant
 
     # ------------------------------------------------------------------ matching
 
@@ -780,7 +774,7 @@ class Matcher:
 
     def _rank(self, question: str, purpose_is_request: bool = False) -> _Ranking:
         """The re-ranked candidates, best first, with evidence and share filled in."""
-        a, unknown, seen, meant, clauses = self._analyze(question, purpose_is_request)
+        a, unknown, seen, meant = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
@@ -806,6 +800,7 @@ class Matcher:
         # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
         # lãnh sự không" is about a paper issued abroad.
         words = [(t.removeprefix(PURPOSE), typed) for t, typed in meant]
+        clauses = a.clauses
         stated = _in_clauses(words, clauses)
         # An entry written with marks loses its small words ("ghi chú kết hôn" is indexed "ghi kết hôn");
         # typed bare they stay in the question as weak words, so the entry is also looked for without them.
@@ -840,7 +835,7 @@ class Matcher:
             evidence = 100.0 * phrase_cov * (0.5 + 0.5 * explained)
             unmarked = bool(doc.marks) and not all(any(_says_all(said, m) for m in g) for g in doc.marks)
             excluded = any(
-                e[0][0] in stated_words and (_says(stated, e) or _says(stated_plain, e))
+                e[0][0][0] in stated_words and (_says(stated, e) or _says(stated_plain, e))
                 for e in doc.exclusions
             )
             if unmarked or excluded:
@@ -934,15 +929,16 @@ class Matcher:
             folder = PROCEDURES_DIR if entry.procedure is not None else REFERRALS_DIR
             where = f"{folder}/{entry.key}.yaml: excluded_by"
             for raw in source.excluded_by:
-                words = self._exclusion_words(raw)
-                read = " ".join(w for w, _ in words)
+                parts = self._exclusion_parts(raw)
+                words = [word for part in parts for word in part]
+                read = " … ".join(" ".join(w for w, _ in part) for part in parts)
                 if not words:
                     out.append(f"{where}: {raw!r} is only small words; it is ignored")
                 elif len(words) == 1 < len(raw.split()) and words[0][0][0] not in (NEGATED, PURPOSE):
                     out.append(
                         f"{where}: {raw!r} reads as the one word {read!r}: any question with it is excluded"
                     )
-                elif (said := next((text for text, ws in own if _says(ws, words)), None)) is not None:
+                elif (said := next((text for text, ws in own if _says(ws, parts)), None)) is not None:
                     out.append(
                         f"{where}: {raw!r} reads as {read!r}, which its own phrasing {said!r} says: "
                         "questions like it would never be answered"
@@ -1177,10 +1173,7 @@ def _within(mine: tuple[frozenset[str], ...], theirs: tuple[frozenset[str], ...]
 
 _NOT_YET = ("chua", "chưa")
 GAP_MARK = "…"  # in an `excluded_by` entry: a few of the question's words may stand here
-_GAP: _Word = (GAP_MARK, None)
 GAP_WORDS = 3
-
-
 _CLAUSE_END: _Word = ("", None)
 
 
@@ -1194,18 +1187,31 @@ def _in_clauses(words: Sequence[_Word], clauses: Sequence[int]) -> tuple[_Word, 
     return tuple(out)
 
 
-def _says(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
-    """Do the words hold the phrase, word after word, each typed bare or with marks that fit? Not
-    just after "chưa": "chưa đủ 18 tuổi", "chưa có sổ đỏ" say the opposite of "đủ 18 tuổi", "có sổ đỏ"
-    (whose "có" reading drops). Where the phrase has a gap, up to GAP_WORDS words may come between."""
-    if _GAP in phrase:
-        return _says_with_gaps(words, phrase)
-    n = len(phrase)
+def _says(words: tuple[_Word, ...], parts: _Exclusion) -> bool:
+    """Do the words hold the parts, each word after word and typed bare or with marks that fit, with
+    at most GAP_WORDS words of the same clause between two parts? Not just after "chưa": "chưa đủ 18
+    tuổi", "chưa có sổ đỏ" say the opposite of "đủ 18 tuổi", "có sổ đỏ" (whose "có" reading drops)."""
+    first = parts[0]
     return any(
-        _holds_at(words, phrase, i) and not _after_not_yet(words, i)
-        for i in range(len(words) - n + 1)
-        if words[i][0] == phrase[0][0]
+        words[i][0] == first[0][0]
+        and _holds_at(words, first, i)
+        and not _after_not_yet(words, i)
+        and _follows(words, parts, 1, i + len(first))
+        for i in range(len(words) - len(first) + 1)
     )
+
+
+def _follows(words: tuple[_Word, ...], parts: _Exclusion, k: int, start: int) -> bool:
+    """Do parts[k:] follow, the first of them within GAP_WORDS words of `start`?"""
+    if k == len(parts):
+        return True
+    part = parts[k]
+    for j in range(start, min(start + GAP_WORDS, len(words)) + 1):
+        if _holds_at(words, part, j) and _follows(words, parts, k + 1, j + len(part)):
+            return True
+        if j < len(words) and words[j] == _CLAUSE_END:
+            return False  # a gap stays inside its clause
+    return False
 
 
 def _holds_at(words: tuple[_Word, ...], part: tuple[_Word, ...], i: int) -> bool:
@@ -1217,36 +1223,6 @@ def _holds_at(words: tuple[_Word, ...], part: tuple[_Word, ...], i: int) -> bool
 
 def _after_not_yet(words: tuple[_Word, ...], i: int) -> bool:
     return any(w[0] == _NOT_YET[0] and _typed_as(w[1], _NOT_YET[1]) for w in words[max(0, i - 2) : i])
-
-
-def _says_with_gaps(words: tuple[_Word, ...], phrase: tuple[_Word, ...]) -> bool:
-    parts: list[tuple[_Word, ...]] = [()]
-    for p in phrase:
-        if p == _GAP:
-            parts.append(())
-        else:
-            parts[-1] += (p,)
-
-    def rest_from(k: int, start: int) -> bool:
-        """Do parts[k:] follow, the first of them within GAP_WORDS words of `start`?"""
-        if k == len(parts):
-            return True
-        part = parts[k]
-        for j in range(start, min(start + GAP_WORDS, len(words)) + 1):
-            if _holds_at(words, part, j) and rest_from(k + 1, j + len(part)):
-                return True
-            if j < len(words) and words[j] == _CLAUSE_END:
-                return False  # a gap stays inside its clause
-        return False
-
-    first = parts[0]
-    return any(
-        words[i][0] == first[0][0]
-        and _holds_at(words, first, i)
-        and not _after_not_yet(words, i)
-        and rest_from(1, i + len(first))
-        for i in range(len(words))
-    )
 
 
 def _typed_as(typed: str | None, written: str | None) -> bool:

@@ -425,7 +425,7 @@ class Normalizer:
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
-        progress = self._count_phrases(self._progress, rewritten, set()) > 0
+        progress = _says_any(self._progress, rewritten)
         if intents or not_requests or progress:
             a = replace(a, other_intents=intents, not_requests=not_requests, asks_progress=progress)
         return a
