@@ -600,8 +600,10 @@ class Normalizer:
             if not is_weak:
                 clause_words += 1
             # A word typed bare that may be a small word counts here: "lam di chuc" may well be "làm di
-            # chúc", already a request for "... can mang so do khong" to be a detail of.
-            words_so_far += 1
+            # chúc", already a request for "... can mang so do khong" to be a detail of. What was done
+            # before does not: after "kết hôn xong," the "có phải nhập hộ khẩu" is the request itself.
+            if not in_context:
+                words_so_far += 1
             tokens.append(folded)
             weak.append(is_weak)
             accents.append(accent_key(accented) if accented is not None else None)
@@ -864,6 +866,7 @@ class _DoneThen:
         self._after = index(raw.get("after"))
         self._finished = index(raw.get("finished"))
         self._when = _WordSet(raw.get("finished_not_after"))
+        self._then = _WordSet(raw.get("then"))
 
     def context(self, toks: list[_Tok]) -> set[int]:
         """Positions of the clauses that end with something done and are followed by a clause that
@@ -873,7 +876,11 @@ class _DoneThen:
         start = 0
         for end, tok in enumerate(toks):
             if tok[0]:
-                if self._now_at(toks, end) and end - 1 > start and self._ends_done(toks, start, end):
+                if (
+                    self._now_at(toks, end)
+                    and end - 1 > start
+                    and self._ends_done(toks, start, self._before_then(toks, end))
+                ):
                     done.update(range(start, end))
                     start = end
                 continue
@@ -888,6 +895,11 @@ class _DoneThen:
                 done.update(range(start, end))
             start = end + 1
         return done
+
+    def _before_then(self, toks: list[_Tok], end: int) -> int:
+        """Where the clause before `end` ends once a linking "thì" is left off ("kết hôn xong thì có
+        phải nhập hộ khẩu")."""
+        return end - 1 if end > 0 and self._then.has(toks[end - 1]) else end
 
     def _finished_at_end(self, toks: list[_Tok], start: int, end: int) -> bool:
         """Does the clause end with "xong" for a thing done ("đăng ký kết hôn xong,"), not for when it

@@ -467,6 +467,8 @@ def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
         "vua dang ky ket hon xong, muon nhap khau ve nha chong",  # the request begins with "muốn"
         "đã chứng thực hợp đồng kết hôn rồi, giờ nhập khẩu về nhà chồng",  # "đã ... rồi"
         "sau khi đăng ký kết hôn rồi, nhập khẩu về nhà chồng",  # "sau khi ... rồi": no "giờ" needed
+        "đăng ký kết hôn xong thì có phải nhập khẩu về nhà chồng",  # "thì" links them, "có phải" asks
+        "dk ket hon xong, co phai chuyen khau ve nha chong",  # not a detail of the marriage: it is done
     ],
 )
 def test_the_ways_of_saying_something_was_done(norm: Normalizer, question: str) -> None:
