@@ -325,6 +325,20 @@ def test_another_office_weighed_against_the_commune_is_no_other_question(norm: N
     assert norm.analyze("đặt tên con gái sao cho hay và ý nghĩa").other_intents > 0  # "hay" is "nice"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chứng thực di chúc ở UBND xã với công chứng ở văn phòng công chứng, cái nào giá trị hơn",
+        "nghe nói văn phòng công chứng tốn tiền, làm hợp đồng tặng cho ở xã được hông",
+    ],
+)
+def test_the_commune_named_beside_a_notary_is_a_comparison(norm: Normalizer, text: str) -> None:
+    assert norm.analyze(text).other_intents == 0
+    # Without the commune, the notary is the other office asked about.
+    assert norm.analyze("văn phòng công chứng tư nhân làm thứ 7 không").other_intents > 0
+    assert norm.analyze("văn phòng công chứng nào gần phường Bến Thành").other_intents > 0
+
+
 def test_n_of_ng_left_out_is_repaired() -> None:
     assert repair_typing("chug") == "chung"
     assert repair_typing("dog") == "dong"
