@@ -510,3 +510,15 @@ def test_phrase_lists_meet_what_abbreviations_and_synonyms_became(tmp_path) -> N
     assert norm.analyze("lễ hội làng năm nay ad có đi không").not_requests == 1
     assert norm.analyze("xã mình một năm cấp bao nhiêu sổ đỏ").not_requests == 1
     assert norm.analyze("cấp sổ đỏ lần đầu cần gì").not_requests == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["con sinh ra ở Nhật, chưa khai sinh", "be sinh o sing, ba me deu vn", "bé đẻ bên Đài Loan"]
+)
+def test_a_birth_abroad_reads_foreign(norm: Normalizer, text: str) -> None:
+    t = tokens_of(norm, text)
+    assert "nuoc" in t and "ngoai" in t, t
+
+
+def test_working_abroad_alone_reads_no_foreign_element(norm: Normalizer) -> None:
+    assert "ngoai" not in tokens_of(norm, "người yêu em đi làm ở Nhật, về đăng ký kết hôn")
