@@ -522,3 +522,17 @@ def test_a_birth_abroad_reads_foreign(norm: Normalizer, text: str) -> None:
 
 def test_working_abroad_alone_reads_no_foreign_element(norm: Normalizer) -> None:
     assert "ngoai" not in tokens_of(norm, "người yêu em đi làm ở Nhật, về đăng ký kết hôn")
+
+
+@pytest.mark.parametrize(
+    "text", ["kien o dau", "tôi muốn kiện", "kiện ra tòa thế nào", "tôi có kiện được không"]
+)
+def test_suing_reads_one_way(norm: Normalizer, text: str) -> None:
+    assert tokens_of(norm, text)[:2] == ["khoi", "kien"]
+
+
+@pytest.mark.parametrize(
+    "text", ["đất có đủ điều kiện cấp sổ đỏ không", "dieu kien o dau", "y kien cua chau"]
+)
+def test_conditions_and_opinions_are_not_suing(norm: Normalizer, text: str) -> None:
+    assert "khoi" not in tokens_of(norm, text)
