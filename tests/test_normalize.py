@@ -536,3 +536,11 @@ def test_suing_reads_one_way(norm: Normalizer, text: str) -> None:
 )
 def test_conditions_and_opinions_are_not_suing(norm: Normalizer, text: str) -> None:
     assert "khoi" not in tokens_of(norm, text)
+
+
+def test_the_tuition_waiver_asked_for_itself_is_a_school_matter(norm: Normalizer) -> None:
+    assert norm.analyze("xin miễn học phí cho con hộ nghèo").other_intents > 0
+    assert norm.analyze("hộ nghèo có được miễn học phí không, nộp cho trường hay xã").other_intents > 0
+    # ... but it is what the commune's paper is for
+    assert norm.analyze("xin công nhận hộ cận nghèo để con được miễn học phí").other_intents == 0
+    assert norm.analyze("xin giấy xác nhận con thương binh để xin miễn học phí").other_intents == 0
