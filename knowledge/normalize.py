@@ -278,7 +278,7 @@ class Normalizer:
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
-        self._phrases = _Rewrites({**_born_abroad(data.get("born_abroad")), **(data.get("phrases") or {})})
+        self._phrases = _Rewrites({**_abroad(data.get("abroad")), **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
         self._words_in_context: list[_WordInContext] = [
             *(_AfterPerson(entry) for entry in data.get("after_person") or ()),
@@ -671,17 +671,22 @@ def _lengths_by_first_word(phrases: Iterable[tuple[str, ...]]) -> dict[str, list
     return {w: sorted(sizes, reverse=True) for w, sizes in lengths.items()}
 
 
-def _born_abroad(raw: dict[str, Any] | None) -> dict[str, str]:
-    """Rewrites that mark a birth abroad as foreign ("sinh ra ở Nhật" → "... nước ngoài"), one for
-    each way of saying it: a country typed alone is ambiguous ("Hàn", "Pháp" fold onto other words),
-    after "sinh ở" it is not. A Vietnamese merely working there makes no marriage foreign."""
+def _abroad(raw: dict[str, Any] | None) -> dict[str, str]:
+    """Rewrites for a place abroad after a verb: a birth there is foreign ("sinh ra ở Nhật" reads "...
+    nước ngoài"); work there is not ("đi làm bên Hàn" stays as it is, so "bên Hàn" alone, which does
+    read foreign for a spouse or a paper from there, does not make a marriage foreign). A country typed
+    alone is ambiguous ("Hàn", "Pháp" fold onto other words); after such a verb it is not."""
     raw = raw or {}
-    return {
-        f"{verb} {at} {place}": f"{verb} {at} {place} nước ngoài"
-        for verb in raw.get("verbs") or ()
-        for at in raw.get("at") or ()
-        for place in raw.get("places") or ()
-    }
+    places = raw.get("places") or ()
+    ats = [*(raw.get("at") or ()), ""]
+
+    def spans(verbs: Iterable[str]) -> Iterable[str]:
+        return (
+            " ".join(w for w in (verb, at, place) if w) for verb in verbs for at in ats for place in places
+        )
+
+    born = {span: f"{span} nước ngoài" for span in spans(raw.get("born") or ())}
+    return {**{span: span for span in spans(raw.get("working") or ())}, **born}
 
 
 class _Rewrites:

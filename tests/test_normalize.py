@@ -520,8 +520,17 @@ def test_a_birth_abroad_reads_foreign(norm: Normalizer, text: str) -> None:
     assert "nuoc" in t and "ngoai" in t, t
 
 
-def test_working_abroad_alone_reads_no_foreign_element(norm: Normalizer) -> None:
-    assert "ngoai" not in tokens_of(norm, "người yêu em đi làm ở Nhật, về đăng ký kết hôn")
+@pytest.mark.parametrize(
+    "text",
+    ["người yêu em đi làm ở Nhật, về đăng ký kết hôn", "chồng đi lao động bên Hàn", "đi xklđ Đài Loan"],
+)
+def test_working_abroad_reads_no_foreign_element(norm: Normalizer, text: str) -> None:
+    assert "ngoai" not in tokens_of(norm, text)
+
+
+def test_a_spouse_or_paper_from_abroad_still_reads_foreign(norm: Normalizer) -> None:
+    assert "ngoai" in tokens_of(norm, "em lấy chồng bên Lào")
+    assert "ngoai" in tokens_of(norm, "đi xklđ bên Nhật, bé sinh bên đó")
 
 
 @pytest.mark.parametrize(
