@@ -174,6 +174,8 @@ def repair_typing(word: str) -> str | None:
         return None
     if word.endswith("g") and not word.endswith(("ng", "gh")) and is_syllable(word[:-1] + "ng"):
         return word[:-1] + "ng"  # "chứg", "đồg": the n of -ng skipped in a hurry
+    if word.endswith("hn") and is_syllable(word[:-2] + "nh"):
+        return word[:-2] + "nh"  # "sihn", "thahn": the two letters of -nh swapped
     if any(c.isdigit() for c in word):
         if not _VNI_RE.match(word):
             return None

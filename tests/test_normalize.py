@@ -341,6 +341,7 @@ def test_the_commune_named_beside_a_notary_is_a_comparison(norm: Normalizer, tex
 
 def test_n_of_ng_left_out_is_repaired() -> None:
     assert repair_typing("chug") == "chung"
+    assert repair_typing("sihn") == "sinh"  # -nh typed -hn
     assert repair_typing("dog") == "dong"
     assert repair_typing("tang") is None  # a real syllable stays
 
