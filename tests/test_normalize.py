@@ -554,3 +554,10 @@ def test_the_tuition_waiver_asked_for_itself_is_a_school_matter(norm: Normalizer
     # ... but it is what the commune's paper is for
     assert norm.analyze("xin công nhận hộ cận nghèo để con được miễn học phí").other_intents == 0
     assert norm.analyze("xin giấy xác nhận con thương binh để xin miễn học phí").other_intents == 0
+
+
+def test_a_paper_once_asked_for_is_told_of_not_asked(norm: Normalizer) -> None:
+    assert norm.analyze("xây nhà xin giấy phép mà cán bộ hẹn mãi, dân khổ").not_requests > 0
+    assert norm.analyze("hôm bữa đi xin giấy độc thân, gặp bạn học cũ, vui quá").not_requests > 0
+    assert norm.analyze("xin giấy phép xây dựng cần gì").not_requests == 0
+    assert norm.analyze("muốn xin giấy phép xây dựng, dân khổ quá").not_requests == 0  # "muốn" asks
