@@ -36,6 +36,7 @@ TENTH = Path(__file__).parent / "data" / "eval-questions-10.jsonl"
 ELEVENTH = Path(__file__).parent / "data" / "eval-questions-11.jsonl"
 TWELFTH = Path(__file__).parent / "data" / "eval-questions-12.jsonl"
 THIRTEENTH = Path(__file__).parent / "data" / "eval-questions-13.jsonl"
+FOURTEENTH = Path(__file__).parent / "data" / "eval-questions-14.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -51,6 +52,7 @@ ALL_SETS = (
     ELEVENTH,
     TWELFTH,
     THIRTEENTH,
+    FOURTEENTH,
 )
 
 
@@ -139,7 +141,11 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # letters; 1,563 in scope, 744 out) 94.4 / 96.6 / 2.2 / 84.1 unseen, 95.2 / 97.4 / 1.7 / 90.6 once read;
 # thirteenth (eight more, scored unseen on the code tuned to the twelfth: counter questions, traders, land,
 # family, long stories, Mekong farmers, students asking for their parents, certification against notaries;
-# 1,553 in scope, 749 out) 94.0 / 96.3 / 1.4 / 87.2 unseen, 94.4 / 96.6 / 1.2 / 89.9 once read.
+# 1,553 in scope, 749 out) 94.0 / 96.3 / 1.4 / 87.2 unseen, 94.4 / 96.6 / 1.2 / 89.9 once read;
+# fourteenth (eight more, scored unseen on the code of the session before: parents of newborns typing at
+# night, elders and their children, near-miss specialists, Central Highlands farmers, office workers in
+# a hurry, families abroad and foreign spouses, mid-conversation follow-ups, village heads and social
+# workers; 1,577 in scope, 757 out) 94.5 / 96.6 / 1.8 / 85.7 unseen, 95.1 / 97.2 / 1.4 / 90.4 once read.
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -152,6 +158,7 @@ TENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
 ELEVENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.965, wrong=0.016, reject=0.92)
 TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.905)
 THIRTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.013, reject=0.895)
+FOURTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.015, reject=0.9)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -196,6 +203,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(ELEVENTH, 1550, 700, ELEVENTH_FLOOR, id="eleventh"),
         pytest.param(TWELFTH, 1550, 700, TWELFTH_FLOOR, id="twelfth"),
         pytest.param(THIRTEENTH, 1500, 700, THIRTEENTH_FLOOR, id="thirteenth"),
+        pytest.param(FOURTEENTH, 1550, 700, FOURTEENTH_FLOOR, id="fourteenth"),
     ],
 )
 def test_question_sets_written_by_others(
