@@ -312,9 +312,10 @@ class Normalizer:
         self._past_only = _PastOnly(data.get("past_only"), index)
         self._done_then = _DoneThen(data.get("done_then"), index)
         self._alternatives = index(data.get("alternatives"))
-        compared = data.get("compared_with_commune") or {}
-        self._rivals = index(compared.get("rivals"))
-        self._commune = index(compared.get("commune"))
+        self._backgrounds = [
+            (index(entry.get("intents")), index(entry.get("beside")))
+            for entry in data.get("background") or ()
+        ]
 
         neg: dict[str, Any] = data.get("negation") or {}
         self._neg_words = _WordSet(neg.get("words"))
@@ -443,7 +444,7 @@ class Normalizer:
         found = 0
         skip_to = 0
         exceptions = self._intent_exceptions
-        named = bool(self._rivals) and _says_any(self._commune, toks)
+        backgrounds = [intents for intents, beside in self._backgrounds if _says_any(beside, toks)]
         for i, tok in enumerate(toks):
             if tok[0] in exceptions:
                 size = _phrase_at(exceptions, toks, i)
@@ -451,14 +452,9 @@ class Normalizer:
                     skip_to = max(skip_to, i + size)
             if tok[0] in index and i >= skip_to and i not in aside:
                 size = _phrase_at(index, toks, i)
-                if size and not self._an_alternative(toks, i, i + size) and not self._a_rival(toks, i, named):
+                if size and not self._an_alternative(toks, i, i + size) and not _in_any(backgrounds, toks, i):
                     found += 1
         return found
-
-    def _a_rival(self, toks: list[_Tok], i: int, commune_named: bool) -> bool:
-        """Is toks[i] an office weighed against the commune's own service, with the commune named too
-        ("chứng thực di chúc ở xã với công chứng ở văn phòng công chứng, cái nào giá trị hơn")?"""
-        return commune_named and _phrase_at(self._rivals, toks, i) > 0
 
     def _an_alternative(self, toks: list[_Tok], start: int, end: int) -> bool:
         """Is toks[start:end] one side of "X hay Y"? "chứng thực ở xã được không hay phải ra văn phòng
@@ -644,6 +640,11 @@ def _phrase_index(raw: Iterable[Any] | None) -> _PhraseIndex:
 def _phrase_before(index: _PhraseIndex, toks: list[_Tok], i: int, longest: int = 3) -> bool:
     """Does a phrase of `index` end right before toks[i]?"""
     return any(_phrase_at(index, toks, i - size) == size for size in range(1, min(longest, i) + 1))
+
+
+def _in_any(indexes: list[_PhraseIndex], toks: list[_Tok], i: int) -> bool:
+    """Does a phrase of one of `indexes` start at toks[i]?"""
+    return any(_phrase_at(index, toks, i) > 0 for index in indexes)
 
 
 def _says_any(index: _PhraseIndex, toks: list[_Tok]) -> bool:

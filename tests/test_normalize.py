@@ -561,3 +561,8 @@ def test_a_paper_once_asked_for_is_told_of_not_asked(norm: Normalizer) -> None:
     assert norm.analyze("hôm bữa đi xin giấy độc thân, gặp bạn học cũ, vui quá").not_requests > 0
     assert norm.analyze("xin giấy phép xây dựng cần gì").not_requests == 0
     assert norm.analyze("muốn xin giấy phép xây dựng, dân khổ quá").not_requests == 0  # "muốn" asks
+
+
+def test_an_omen_beside_a_new_name_is_its_reason(norm: Normalizer) -> None:
+    assert norm.analyze("thầy cúng bảo tên con xấu, muốn đổi tên cho cháu 6 tuổi cần gì").other_intents == 0
+    assert norm.analyze("đặt tên con năm Bính Ngọ thế nào cho hợp phong thủy").other_intents > 0
