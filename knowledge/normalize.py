@@ -444,7 +444,6 @@ class Normalizer:
         found = 0
         skip_to = 0
         exceptions = self._intent_exceptions
-        backgrounds = [intents for intents, beside in self._backgrounds if _says_any(beside, toks)]
         for i, tok in enumerate(toks):
             if tok[0] in exceptions:
                 size = _phrase_at(exceptions, toks, i)
@@ -452,9 +451,17 @@ class Normalizer:
                     skip_to = max(skip_to, i + size)
             if tok[0] in index and i >= skip_to and i not in aside:
                 size = _phrase_at(index, toks, i)
-                if size and not self._an_alternative(toks, i, i + size) and not _in_any(backgrounds, toks, i):
+                if size and not self._an_alternative(toks, i, i + size) and not self._background(toks, i):
                     found += 1
         return found
+
+    def _background(self, toks: list[_Tok], i: int) -> bool:
+        """Is the phrase at toks[i] only the background of a request said beside it ("thầy cúng bảo tên
+        xấu, muốn đổi tên cho cháu")?"""
+        return any(
+            _phrase_at(intents, toks, i) > 0 and _says_any(beside, toks)
+            for intents, beside in self._backgrounds
+        )
 
     def _an_alternative(self, toks: list[_Tok], start: int, end: int) -> bool:
         """Is toks[start:end] one side of "X hay Y"? "chứng thực ở xã được không hay phải ra văn phòng
@@ -640,11 +647,6 @@ def _phrase_index(raw: Iterable[Any] | None) -> _PhraseIndex:
 def _phrase_before(index: _PhraseIndex, toks: list[_Tok], i: int, longest: int = 3) -> bool:
     """Does a phrase of `index` end right before toks[i]?"""
     return any(_phrase_at(index, toks, i - size) == size for size in range(1, min(longest, i) + 1))
-
-
-def _in_any(indexes: list[_PhraseIndex], toks: list[_Tok], i: int) -> bool:
-    """Does a phrase of one of `indexes` start at toks[i]?"""
-    return any(_phrase_at(index, toks, i) > 0 for index in indexes)
 
 
 def _says_any(index: _PhraseIndex, toks: list[_Tok]) -> bool:
