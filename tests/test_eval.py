@@ -37,6 +37,7 @@ ELEVENTH = Path(__file__).parent / "data" / "eval-questions-11.jsonl"
 TWELFTH = Path(__file__).parent / "data" / "eval-questions-12.jsonl"
 THIRTEENTH = Path(__file__).parent / "data" / "eval-questions-13.jsonl"
 FOURTEENTH = Path(__file__).parent / "data" / "eval-questions-14.jsonl"
+FIFTEENTH = Path(__file__).parent / "data" / "eval-questions-15.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -53,6 +54,7 @@ ALL_SETS = (
     TWELFTH,
     THIRTEENTH,
     FOURTEENTH,
+    FIFTEENTH,
 )
 
 
@@ -145,7 +147,12 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # fourteenth (eight more, scored unseen on the code of the session before: parents of newborns typing at
 # night, elders and their children, near-miss specialists, Central Highlands farmers, office workers in
 # a hurry, families abroad and foreign spouses, mid-conversation follow-ups, village heads and social
-# workers; 1,577 in scope, 757 out) 94.5 / 96.6 / 1.8 / 85.7 unseen, 95.1 / 97.2 / 1.4 / 90.4 once read.
+# workers; 1,577 in scope, 757 out) 94.5 / 96.6 / 1.8 / 85.7 unseen, 95.1 / 97.2 / 1.4 / 90.4 once read;
+# fifteenth (eight more, written while the fourteenth was being read and scored unseen on the code of that
+# moment: wards merged in 2025, search-box keywords, ethnic-minority villages, traders and builders,
+# religious communities, angry or grieving citizens, young people, formal writers quoting decrees; 1,549 in
+# scope, 733 out) 96.1 / 97.7 / 1.1 / 90.5 unseen (the session-start code: 96.1 / 97.7 / 1.2 / 88.4),
+# 96.2 / 97.9 / 1.1 / 93.3 once read.
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -159,6 +166,7 @@ ELEVENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.965, wrong=0.016, reject=0.9
 TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.905)
 THIRTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.013, reject=0.895)
 FOURTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.015, reject=0.9)
+FIFTEENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.012, reject=0.925)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -204,6 +212,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWELFTH, 1550, 700, TWELFTH_FLOOR, id="twelfth"),
         pytest.param(THIRTEENTH, 1500, 700, THIRTEENTH_FLOOR, id="thirteenth"),
         pytest.param(FOURTEENTH, 1550, 700, FOURTEENTH_FLOOR, id="fourteenth"),
+        pytest.param(FIFTEENTH, 1500, 700, FIFTEENTH_FLOOR, id="fifteenth"),
     ],
 )
 def test_question_sets_written_by_others(
