@@ -566,3 +566,8 @@ def test_a_paper_once_asked_for_is_told_of_not_asked(norm: Normalizer) -> None:
 def test_an_omen_beside_a_new_name_is_its_reason(norm: Normalizer) -> None:
     assert norm.analyze("thầy cúng bảo tên con xấu, muốn đổi tên cho cháu 6 tuổi cần gì").other_intents == 0
     assert norm.analyze("đặt tên con năm Bính Ngọ thế nào cho hợp phong thủy").other_intents > 0
+
+
+def test_ck_is_a_husband_unless_something_is_signed(norm: Normalizer) -> None:
+    assert tokens_of(norm, "ck tren giay xac nhan thu nhap")[:2] == ["chu", "ki"]
+    assert tokens_of(norm, "ck e di lam xa")[0] == "chong"
