@@ -147,7 +147,7 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # fourteenth (eight more, scored unseen on the code of the session before: parents of newborns typing at
 # night, elders and their children, near-miss specialists, Central Highlands farmers, office workers in
 # a hurry, families abroad and foreign spouses, mid-conversation follow-ups, village heads and social
-# workers; 1,577 in scope, 757 out) 94.5 / 96.6 / 1.8 / 85.7 unseen, 95.1 / 97.2 / 1.4 / 90.4 once read;
+# workers; 1,577 in scope, 757 out) 94.5 / 96.6 / 1.8 / 85.7 unseen, 95.2 / 97.2 / 1.3 / 90.6 once read;
 # fifteenth (eight more, written while the fourteenth was being read and scored unseen on the code of that
 # moment: wards merged in 2025, search-box keywords, ethnic-minority villages, traders and builders,
 # religious communities, angry or grieving citizens, young people, formal writers quoting decrees; 1,549 in
@@ -162,11 +162,11 @@ SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.955)
 EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
 NINTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.96)
 TENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
-ELEVENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.965, wrong=0.016, reject=0.92)
-TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.905)
-THIRTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.013, reject=0.895)
-FOURTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.015, reject=0.9)
-FIFTEENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.012, reject=0.925)
+ELEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.97, wrong=0.014, reject=0.94)
+TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.93)
+THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.965, wrong=0.013, reject=0.915)
+FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.014, reject=0.905)
+FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.975, wrong=0.011, reject=0.93)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
