@@ -1,18 +1,30 @@
-"""Keyboards shown in more than one place."""
+"""Keyboards and button payloads shown in more than one place.
+
+A payload is routed by its prefix (see bot/router.py), so one written twice
+with a typo would silently lead nowhere: every shared one lives here.
+"""
 
 from __future__ import annotations
 
 from bot.core import Button, buttons
 from bot.texts import common as texts
 
+MAIN_MENU = "menu:main"
+CONTACT = "menu:contact"
+BROWSE_FIELDS = "proc:fields"
+DOSSIER_LOOKUP = "dossier:start"
+
+# One label for the way home, whichever flow the citizen is in.
+MAIN_MENU_BUTTON = (texts.MENU_BACK, MAIN_MENU)
+
 
 def main_menu() -> tuple[tuple[Button, ...], ...]:
     return buttons(
-        [(texts.MENU_PROCEDURES, "proc:fields"), (texts.MENU_DOSSIER, "dossier:start")],
+        [(texts.MENU_PROCEDURES, BROWSE_FIELDS), (texts.MENU_DOSSIER, DOSSIER_LOOKUP)],
         [(texts.MENU_FEEDBACK, "fb:new"), (texts.MENU_MY_FEEDBACK, "fb:mine")],
-        [(texts.MENU_CONTACT, "menu:contact")],
+        [(texts.MENU_CONTACT, CONTACT)],
     )
 
 
 def back_to_menu() -> tuple[tuple[Button, ...], ...]:
-    return buttons([(texts.MENU_BACK, "menu:main")])
+    return buttons([MAIN_MENU_BUTTON])

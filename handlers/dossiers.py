@@ -15,6 +15,7 @@ import asyncio
 import time
 
 from bot.core import Attachment, Button, Reply, buttons
+from bot.menus import CONTACT, DOSSIER_LOOKUP, MAIN_MENU_BUTTON
 from bot.router import Audience, Context, Router
 from bot.services import dossiers as service
 from bot.services.dossier_model import DossierStatus, UnknownStatusError, normalize_code, split_status_prefix
@@ -34,14 +35,14 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 def _menu_only() -> Keyboard:
-    return buttons([(texts.BTN_MENU, "menu:main")])
+    return buttons([MAIN_MENU_BUTTON])
 
 
 def _after_failure() -> Keyboard:
     return buttons(
-        [(texts.BTN_TRY_AGAIN, "dossier:start")],
-        [(texts.BTN_CONTACT, "menu:contact")],
-        [(texts.BTN_MENU, "menu:main")],
+        [(texts.BTN_TRY_AGAIN, DOSSIER_LOOKUP)],
+        [(texts.BTN_CONTACT, CONTACT)],
+        [MAIN_MENU_BUTTON],
     )
 
 
@@ -51,7 +52,7 @@ def _after_answer(subscription_id: int | None) -> Keyboard:
         if subscription_id is not None
         else (texts.BTN_FOLLOW, "dossier:follow")
     )
-    return buttons([first], [(texts.BTN_LOOKUP_OTHER, "dossier:start"), (texts.BTN_MENU, "menu:main")])
+    return buttons([first], [(texts.BTN_LOOKUP_OTHER, DOSSIER_LOOKUP), MAIN_MENU_BUTTON])
 
 
 # ---------------------------------------------------------------------------
@@ -113,11 +114,7 @@ async def _check(ctx: Context, code: str, digits: str) -> list[Reply]:
     if outcome.kind == "limited":
         limit = services.settings.dossier_lookup_failures_per_hour
         text = texts.TOO_MANY_FAILURES.format(limit=limit, minutes=outcome.wait_minutes)
-        return [
-            Reply(
-                text, buttons=buttons([(texts.BTN_CONTACT, "menu:contact")], [(texts.BTN_MENU, "menu:main")])
-            )
-        ]
+        return [Reply(text, buttons=buttons([(texts.BTN_CONTACT, CONTACT)], [MAIN_MENU_BUTTON]))]
     if outcome.kind == "failed" or outcome.dossier is None:
         return [Reply(texts.NOT_FOUND, buttons=_after_failure())]
     dossier = outcome.dossier
@@ -160,7 +157,7 @@ async def follow(ctx: Context) -> list[Reply]:
 
 
 async def unfollow(ctx: Context, raw_id: str) -> list[Reply]:
-    next_step = buttons([(texts.BTN_LOOKUP_OTHER, "dossier:start"), (texts.BTN_MENU, "menu:main")])
+    next_step = buttons([(texts.BTN_LOOKUP_OTHER, DOSSIER_LOOKUP), MAIN_MENU_BUTTON])
     if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 18:
         return [Reply(texts.UNFOLLOW_NONE, buttons=next_step)]
     message = ctx.message

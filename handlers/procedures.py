@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core import Button, Reply, buttons
+from bot.menus import BROWSE_FIELDS, DOSSIER_LOOKUP, MAIN_MENU_BUTTON
 from bot.router import Audience, Context, Router
 from bot.storage import unanswered
 from bot.texts import browse as texts
@@ -22,26 +23,26 @@ def _label(text: str) -> str:
 
 
 def _after_answer() -> tuple[tuple[Button, ...], ...]:
-    return buttons([(texts.BTN_OTHER_QUESTION, "proc:fields"), (texts.BTN_MENU, "menu:main")])
+    return buttons([(texts.BTN_OTHER_QUESTION, BROWSE_FIELDS), MAIN_MENU_BUTTON])
 
 
 def _dead_end() -> tuple[tuple[Button, ...], ...]:
     return buttons(
-        [(texts.BTN_BROWSE, "proc:fields")],
+        [(texts.BTN_BROWSE, BROWSE_FIELDS)],
         [(texts.BTN_ASK_OFFICIAL, "fb:ask")],
-        [(texts.BTN_MENU, "menu:main")],
+        [MAIN_MENU_BUTTON],
     )
 
 
 def _to_lookup() -> tuple[tuple[Button, ...], ...]:
-    return buttons([(common.MENU_DOSSIER, "dossier:start")], [(texts.BTN_MENU, "menu:main")])
+    return buttons([(common.MENU_DOSSIER, DOSSIER_LOOKUP)], [MAIN_MENU_BUTTON])
 
 
 def _after_remark() -> tuple[tuple[Button, ...], ...]:
     return buttons(
         [(common.MENU_FEEDBACK, "fb:new")],
-        [(texts.BTN_BROWSE, "proc:fields")],
-        [(texts.BTN_MENU, "menu:main")],
+        [(texts.BTN_BROWSE, BROWSE_FIELDS)],
+        [MAIN_MENU_BUTTON],
     )
 
 
@@ -82,7 +83,7 @@ async def question(ctx: Context) -> list[Reply]:
 async def browse_fields(ctx: Context) -> list[Reply]:
     fields = ctx.services.knowledge.kb.fields()
     rows = [[(field, f"proc:field:{i}")] for i, field in enumerate(fields)]
-    return [Reply(texts.BROWSE_FIELDS, buttons=buttons(*rows, [(texts.BTN_MENU, "menu:main")]))]
+    return [Reply(texts.BROWSE_FIELDS, buttons=buttons(*rows, [MAIN_MENU_BUTTON]))]
 
 
 async def procedure_button(ctx: Context) -> list[Reply]:
@@ -95,16 +96,16 @@ async def procedure_button(ctx: Context) -> list[Reply]:
         index = arg.removeprefix("field:")
         fields = kb.fields()
         if not index.isdigit() or int(index) >= len(fields):
-            return [Reply(texts.FIELD_GONE, buttons=buttons([(texts.BTN_BROWSE, "proc:fields")]))]
+            return [Reply(texts.FIELD_GONE, buttons=buttons([(texts.BTN_BROWSE, BROWSE_FIELDS)]))]
         field = fields[int(index)]
         rows = [[(_label(p.name), f"proc:{p.code}")] for p in kb.by_field(field)]
-        rows.append([(texts.BTN_BROWSE, "proc:fields"), (texts.BTN_MENU, "menu:main")])
+        rows.append([(texts.BTN_BROWSE, BROWSE_FIELDS), MAIN_MENU_BUTTON])
         return [Reply(texts.BROWSE_PROCEDURES.format(field=field), buttons=buttons(*rows))]
     if arg == "none":
         return [Reply(texts.ASK_AGAIN, buttons=_dead_end())]
     procedure = kb.procedures.get(arg)
     if procedure is None:
-        return [Reply(texts.PROCEDURE_GONE, buttons=buttons([(texts.BTN_BROWSE, "proc:fields")]))]
+        return [Reply(texts.PROCEDURE_GONE, buttons=buttons([(texts.BTN_BROWSE, BROWSE_FIELDS)]))]
     return card(ctx, procedure)
 
 

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from bot.config import Settings
 from bot.core import Button, Outgoing, Reply, buttons
+from bot.menus import DOSSIER_LOOKUP, MAIN_MENU_BUTTON
 from bot.services import outbox
 from bot.services.dossier_import import VN_TZ, BadRow, DossierImport, parse_date, parse_money
 from bot.services.dossier_model import Dossier, DossierStatus, fold_text, with_status
@@ -286,7 +287,7 @@ def status_notification(services: Services, dossier: Dossier, note: str | None =
 def unfollow_buttons(subscription_id: int) -> tuple[tuple[Button, ...], ...]:
     return buttons(
         [(texts.BTN_UNFOLLOW, f"dossier:unfollow:{subscription_id}")],
-        [(texts.BTN_LOOKUP_OTHER, "dossier:start"), (texts.BTN_MENU, "menu:main")],
+        [(texts.BTN_LOOKUP_OTHER, DOSSIER_LOOKUP), MAIN_MENU_BUTTON],
     )
 
 

@@ -10,7 +10,6 @@ NONE_OF_THESE = "Không phải các thủ tục trên"
 BTN_OTHER_QUESTION = "❓ Hỏi thủ tục khác"
 BTN_BROWSE = "📚 Xem theo lĩnh vực"
 BTN_ASK_OFFICIAL = "🙋 Gửi câu hỏi cho cán bộ"
-BTN_MENU = "↩️ Menu chính"
 ASK_AGAIN = "Anh/Chị gõ lại câu hỏi, nói rõ việc cần làm (ví dụ: «đăng ký kết hôn cần giấy tờ gì»), hoặc xem theo lĩnh vực."
 
 # Staff tools

@@ -12,7 +12,7 @@ MENU_DOSSIER = "🔎 Tra cứu hồ sơ"
 MENU_FEEDBACK = "📝 Gửi phản ánh, kiến nghị"
 MENU_CONTACT = "☎️ Liên hệ"
 MENU_MY_FEEDBACK = "📂 Phản ánh của tôi"
-MENU_BACK = "↩️ Về menu chính"
+MENU_BACK = "↩️ Menu chính"
 
 GREETING = (
     "Xin chào Anh/Chị! Tôi là trợ lý trực tuyến của {commune}.\n"

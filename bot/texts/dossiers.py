@@ -48,7 +48,6 @@ BTN_UNFOLLOW = "🔕 Bỏ theo dõi"
 BTN_LOOKUP_OTHER = "🔎 Tra cứu hồ sơ khác"
 BTN_TRY_AGAIN = "🔁 Thử lại"
 BTN_CONTACT = "☎️ Liên hệ cán bộ"
-BTN_MENU = "↩️ Về menu chính"
 
 ASK_CODE = (
     "Anh/Chị nhập mã hồ sơ in trên «Giấy tiếp nhận hồ sơ và hẹn trả kết quả».\nVí dụ: H12.01-260105-0001"

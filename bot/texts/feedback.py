@@ -38,7 +38,6 @@ BTN_ADD = "➕ Bổ sung"
 BTN_DONE = "✔️ Xong"
 BTN_MINE = "📂 Phản ánh của tôi"
 BTN_NEW = "📝 Gửi phản ánh mới"
-BTN_MENU = "↩️ Menu chính"
 BTN_RATE = "⭐ Đánh giá"
 BTN_VIEW = "Xem {code}"
 RATING_LABELS = ("1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐")
