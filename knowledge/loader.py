@@ -29,6 +29,7 @@ from knowledge.model import (
     ProcessingTime,
     Referral,
 )
+from knowledge.yaml_file import load_yaml
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
 PROCEDURES_DIR = "procedures"
@@ -42,10 +43,32 @@ URL_RE = re.compile(r"^https?://\S+$")
 
 PROCEDURE_KEYS = frozenset(
     {
-        "code", "name", "field", "level", "audience", "status", "amended_on", "replaced_by",
-        "status_note", "effective_date", "aliases", "keywords", "documents", "steps", "submission",
-        "processing_time", "fees", "result", "conditions", "deciding_body", "legal_basis", "source",
-        "checked_on", "uncertain", "requires_one_of", "excluded_by",
+        "code",
+        "name",
+        "field",
+        "level",
+        "audience",
+        "status",
+        "amended_on",
+        "replaced_by",
+        "status_note",
+        "effective_date",
+        "aliases",
+        "keywords",
+        "documents",
+        "steps",
+        "submission",
+        "processing_time",
+        "fees",
+        "result",
+        "conditions",
+        "deciding_body",
+        "legal_basis",
+        "source",
+        "checked_on",
+        "uncertain",
+        "requires_one_of",
+        "excluded_by",
     }
 )
 DOCUMENT_KEYS = frozenset({"name", "originals", "copies", "form", "note"})
@@ -55,21 +78,23 @@ FEES_KEYS = frozenset({"text", "items"})
 FEE_ITEM_KEYS = frozenset({"name", "in_person", "online", "unit"})
 REFERRAL_KEYS = frozenset(
     {
-        "id", "topic", "agency", "where", "online_url", "note", "aliases", "keywords", "source", "checked_on",
-        "at_commune", "requires_one_of", "excluded_by",
+        "id",
+        "topic",
+        "agency",
+        "where",
+        "online_url",
+        "note",
+        "aliases",
+        "keywords",
+        "source",
+        "checked_on",
+        "at_commune",
+        "requires_one_of",
+        "excluded_by",
     }
 )
 
 _MISSING = object()
-
-
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """SafeLoader that leaves dates as text, so an impossible date like 2026-02-30 becomes a named
-    field error from our own check instead of a bare ValueError from deep inside PyYAML. The libyaml
-    one when PyYAML has it (the wheels do): ten times faster, which a province-wide catalogue needs."""
-
-
-_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 class KnowledgeBaseError(Exception):
@@ -254,7 +279,7 @@ def _read_yaml(path: Path, f: _File) -> dict[str, Any] | None:
         f.error("", "is not UTF-8 text; save it as UTF-8")
         return None
     try:
-        data = yaml.load(raw, Loader=_YamlLoader)
+        data = load_yaml(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""

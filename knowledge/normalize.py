@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
+from knowledge.yaml_file import load_yaml
 
 DEFAULT_SYNONYMS = Path(__file__).resolve().parent / "synonyms.yaml"
 
@@ -274,7 +274,7 @@ class Normalizer:
         # Two normalisers with the same source analyse every text alike, so an index built with one
         # can reuse what was analysed with the other (knowledge.matcher).
         self.source = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-        data: dict[str, Any] = yaml.safe_load(text) or {}
+        data: dict[str, Any] = load_yaml(text) or {}
         self._keep: frozenset[str] = frozenset(fold(str(w)) for w in data.get("keep") or ())
 
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:

@@ -127,6 +127,17 @@ def test_duplicate_code_and_unknown_keys(tmp_path: Path) -> None:
     )
 
 
+def test_a_field_written_twice_is_an_error_not_a_silent_replacement(tmp_path: Path) -> None:
+    good = (FIXTURES / "kb_small" / "procedures" / "1.001193.yaml").read_text(encoding="utf-8")
+    _write(tmp_path, "1.001193", good + "name: Tên viết lần thứ hai\n")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(tmp_path)
+    line = len(good.splitlines()) + 1
+    assert info.value.errors == [
+        f"procedures/1.001193.yaml: invalid YAML: line {line}: «name» is written twice here; keep only one"
+    ]
+
+
 def test_missing_fee_is_a_warning(tmp_path: Path) -> None:
     good = (FIXTURES / "kb_small" / "procedures" / "2.000815.yaml").read_text(encoding="utf-8")
     head, _, tail = good.partition("fees:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import yaml
 
 from knowledge.normalize import (
     Normalizer,
@@ -173,6 +174,15 @@ def test_custom_synonym_file(tmp_path) -> None:
     path.write_text('abbreviations:\n  xyz: "kết hôn"\nstopwords: [tôi]\n', encoding="utf-8")
     n = Normalizer(path)
     assert n.analyze("tôi xyz").content == ("ket", "hon")
+
+
+def test_a_synonym_written_twice_is_refused(tmp_path) -> None:
+    """The second spelling would silently replace the first; the clerk is told where instead."""
+    path = tmp_path / "syn.yaml"
+    path.write_text('phrases:\n  "giấy chứng tử": "khai tử"\n  "giấy chứng tử": "trích lục khai tử"\n')
+    with pytest.raises(yaml.YAMLError, match="«giấy chứng tử» is written twice") as info:
+        Normalizer(path)
+    assert info.value.problem_mark.line + 1 == 3
 
 
 # ---------------------------------------------------------------- words that change the others' meaning
