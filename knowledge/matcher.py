@@ -56,7 +56,11 @@ Stages:
    unexplained words beyond three typical ones no longer lower it: the
    evidence is normalised by what the question says, not by its length.
    When this reading explains too little and words were taken for a purpose,
-   they are read as the request instead ("phá nhà cũ để xây nhà mới").
+   they are read as the request instead ("phá nhà cũ để xây nhà mới"). What
+   was done before the request ("viết di chúc xong, giờ mang ra xã chứng
+   thực") is read the same way, and also when it only picks one of the
+   procedures the request alone could mean; it never brings in another
+   matter ("kết hôn xong rồi, giờ chuyển khẩu" stays a residence question).
 4. Decide: talk about procedures that asks for none (statistics, history,
    opinions, thanks for something done: "xã mình có bao nhiêu cặp đăng ký
    kết hôn", "cảm ơn ad, làm xong giấy khai sinh rồi") → none; a phrase
@@ -103,7 +107,7 @@ from rapidfuzz.distance import Levenshtein
 
 from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
-from knowledge.normalize import NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
+from knowledge.normalize import DONE, NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
@@ -212,6 +216,7 @@ class _Ranking:
     not_requests: int  # phrases that talk about procedures without asking for one ("có bao nhiêu cặp")
     n_content: int  # content words of the question
     purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
+    done: bool = False  # some words were read as what is done already ("kết hôn xong rồi, giờ ...")
     progress: bool = False  # it asks how far the citizen's own dossier has got
 
 
@@ -303,6 +308,7 @@ class Matcher:
     GARBAGE_MIN_WORDS = 6
     GARBAGE_SHARE = 0.6
     CONTRAST_WITH = 10  # names are contrasted with this many of the best candidates
+    DONE_PICKS_AMONG = 3  # what was done may pick one of this many readings of the request alone
     CONTRAST_MAX_DF = 0.3  # a term in more than this share of the documents never tells two names apart
     SMOOTHING = 0.1  # added to each phrasing count in the typicality (Lidstone smoothing)
     BM25_FLOOR = 0.3
@@ -631,7 +637,7 @@ class Matcher:
         a = self.normalizer.analyze(question[:MAX_QUESTION_CHARS], known=self._unigrams, cache=self._words)
         tokens = list(a.tokens[:MAX_TOKENS])
         if purpose_is_request:
-            tokens = [t[1:] if t[0] == PURPOSE else t for t in tokens]
+            tokens = [t[1:] if t[0] in (PURPOSE, DONE) else t for t in tokens]
         weak = list(a.weak[:MAX_TOKENS])
         accents = list(a.accents[:MAX_TOKENS])
         clauses = a.clauses[:MAX_TOKENS]
@@ -776,7 +782,8 @@ class Matcher:
         """The re-ranked candidates, best first, with evidence and share filled in."""
         a, unknown, seen, meant = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
-        ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
+        ranking.done = any(t[0] == DONE for t in a.tokens)
+        ranking.purpose = ranking.done or any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
@@ -799,7 +806,7 @@ class Matcher:
         said = _said(meant)
         # A detail asked about still says what the case is: "giấy độc thân bên đó có phải hợp pháp hóa
         # lãnh sự không" is about a paper issued abroad.
-        words = [(t.removeprefix(PURPOSE), typed) for t, typed in meant]
+        words = [(t.lstrip(PURPOSE + DONE), typed) for t, typed in meant]
         clauses = a.clauses
         stated = _in_clauses(words, clauses)
         # An entry written with marks loses its small words ("ghi chú kết hôn" is indexed "ghi kết hôn");
@@ -934,7 +941,7 @@ class Matcher:
                 read = " … ".join(" ".join(w for w, _ in part) for part in parts)
                 if not words:
                     out.append(f"{where}: {raw!r} is only small words; it is ignored")
-                elif len(words) == 1 < len(raw.split()) and words[0][0][0] not in (NEGATED, PURPOSE):
+                elif len(words) == 1 < len(raw.split()) and words[0][0][0] not in _ASIDE:
                     out.append(
                         f"{where}: {raw!r} reads as the one word {read!r}: any question with it is excluded"
                     )
@@ -1083,12 +1090,22 @@ class Matcher:
         clause may be the request itself, when the rest of the question says too little on its own."""
         ranking = self._rank(question)
         weak = not ranking.candidates or ranking.candidates[0].evidence < self.thresholds.evidence
-        if not (ranking.purpose and weak):
+        if not (ranking.purpose and (weak or ranking.done)):
             return ranking
         literal = self._rank(question, purpose_is_request=True)
-        if literal.candidates and (
-            not ranking.candidates or literal.candidates[0].evidence > ranking.candidates[0].evidence
-        ):
+        if not literal.candidates:
+            return ranking
+        if weak:
+            if not ranking.candidates or literal.candidates[0].evidence > ranking.candidates[0].evidence:
+                return literal
+            return ranking
+        # What was done may name what the request is about ("viết di chúc xong, giờ mang ra xã chứng
+        # thực"), but it cannot bring in another matter ("kết hôn xong rồi, giờ chuyển khẩu"): it only
+        # picks, among the procedures the request could mean read alone, the one it names.
+        best, first = literal.candidates[0], ranking.candidates[0]
+        alone = {c.index for c in ranking.candidates[: self.DONE_PICKS_AMONG]}
+        named = best.index in alone and best.evidence > first.evidence
+        if named and self._doc(first.index).procedure is not None:
             return literal
         return ranking
 
@@ -1125,7 +1142,7 @@ _STROKE = "\u0111"  # đ
 # Most of the South and Centre say the hỏi and ngã tones alike, so people write one for the other
 # ("sổ hộ khẩu củ", "khai tữ"): they count as the same mark. Other tones stay apart ("cười" ≠ "cưới").
 _TONE_ALIKE = {"\u0303": "\u0309"}
-_ASIDE = (NEGATED, PURPOSE)
+_ASIDE = (NEGATED, PURPOSE, DONE)
 
 
 def _marks(word: str) -> tuple[frozenset[str], ...]:

@@ -218,6 +218,7 @@ def words_and_breaks(text: str) -> list[str]:
 
 NEGATED = "!"  # prefix of a negated word: "không có lương hưu" gives "!luong !huu", another term
 PURPOSE = "~"  # prefix of a word in a purpose clause: "xin giấy độc thân để ~vay ~ngan ~hang"
+DONE = "^"  # prefix of a word in a clause about what is done: "kết hôn xong rồi, giờ chuyển khẩu"
 
 
 # ---------------------------------------------------------------- the normaliser
@@ -599,7 +600,7 @@ class Normalizer:
             if neg_left or purpose_left or in_context:
                 aside.add(i - 1)
             if in_context:
-                folded = PURPOSE + folded
+                folded = DONE + folded
             elif neg_left:
                 # A possible stopword inside the scope ("di" in "khong de lai di chuc") is marked too,
                 # so the negated pairs are the same as in the aliases, but it does not use up the span.

@@ -487,3 +487,12 @@ def test_no_exclusion_rules_out_its_own_procedure(real: Matcher) -> None:
 def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
     m = real.match("vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé")
     assert m.kind == "procedure" and _code(m) == "1.001193", m
+
+
+def test_what_was_done_names_the_request_s_object_but_brings_in_no_other_matter(real: Matcher) -> None:
+    # The request alone ("chuyển khẩu về nhà chồng") is another agency's: the marriage is only context.
+    moved = real.match("đăng ký kết hôn xong rồi, giờ chuyển khẩu vợ về nhà chồng làm thế nào")
+    assert moved.kind == "referral" and moved.referral is not None and moved.referral.id == "thuong-tru", moved
+    # The request alone ("mang ra xã chứng thực") could be several certifications: the will picks one.
+    will = real.match("ông viết di chúc xong rồi, giờ mang ra xã chứng thực thì cần gì")
+    assert will.kind == "procedure" and _code(will) == "2.001019", will

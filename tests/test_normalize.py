@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from knowledge.normalize import (
+    DONE,
     Normalizer,
     fold,
     is_syllable,
@@ -478,10 +479,10 @@ def test_long_ago_with_nothing_about_now_is_no_request(norm: Normalizer) -> None
 
 def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
     t = tokens_of(norm, "cải chính tên trong giấy khai sinh xong, giờ đổi tên trên thẻ căn cước ở đâu")
-    assert all(x.startswith("~") for x in t[: t.index("~sinh") + 1])
+    assert all(x.startswith(DONE) for x in t[: t.index(DONE + "sinh") + 1])
     assert "can" in t and "cuoc" in t
     # A situation told before "giờ" is no such context.
-    assert not any(x.startswith("~") for x in tokens_of(norm, "chưa cưới mà có con rồi, giờ làm khai sinh"))
+    assert not any(x.startswith(DONE) for x in tokens_of(norm, "chưa cưới mà có con rồi, giờ làm khai sinh"))
 
 
 @pytest.mark.parametrize(
@@ -498,14 +499,14 @@ def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
 )
 def test_the_ways_of_saying_something_was_done(norm: Normalizer, question: str) -> None:
     t = tokens_of(norm, question)
-    assert "~ket" in t and "~hon" in t, t
+    assert DONE + "ket" in t and DONE + "hon" in t, t
     assert "khau" in t or "thuong" in t, t  # "chuyển khẩu", "nhập khẩu" (read "thường trú"): the request
 
 
 def test_a_knowledge_base_phrasing_has_no_context_clause(norm: Normalizer) -> None:
     # Every clause of a clerk's phrasing is about its procedure.
     spelled = norm.analyze("đăng ký kết hôn xong, giờ chuyển khẩu về nhà chồng", spelled=True).tokens
-    assert "ket" in spelled and not any(x.startswith("~") for x in spelled)
+    assert "ket" in spelled and not any(x.startswith(DONE) for x in spelled)
 
 
 def test_phrase_lists_meet_what_abbreviations_and_synonyms_became(tmp_path) -> None:
