@@ -492,7 +492,17 @@ def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
 def test_what_was_done_names_the_request_s_object_but_brings_in_no_other_matter(real: Matcher) -> None:
     # The request alone ("chuyển khẩu về nhà chồng") is another agency's: the marriage is only context.
     moved = real.match("đăng ký kết hôn xong rồi, giờ chuyển khẩu vợ về nhà chồng làm thế nào")
-    assert moved.kind == "referral" and moved.referral is not None and moved.referral.id == "thuong-tru", moved
+    assert moved.kind == "referral" and moved.referral is not None, moved
+    assert moved.referral.id == "thuong-tru", moved
     # The request alone ("mang ra xã chứng thực") could be several certifications: the will picks one.
     will = real.match("ông viết di chúc xong rồi, giờ mang ra xã chứng thực thì cần gì")
     assert will.kind == "procedure" and _code(will) == "2.001019", will
+
+
+def test_income_or_hardship_papers_are_not_ours_but_their_signature_is_certified(real: Matcher) -> None:
+    asked = ("phường có xác nhận thu nhập cho tôi vay mua nhà không", "xin xác nhận hoàn cảnh khó khăn")
+    for question in asked:
+        m = real.match(question)
+        assert m.kind == "none", (question, m)
+    signed = real.match("chứng thực chữ ký trên giấy xác nhận thu nhập hết bao nhiêu tiền")
+    assert signed.kind == "procedure" and _code(signed) == "2.000884", signed
