@@ -468,7 +468,13 @@ def test_an_exclusion_with_a_gap_stays_inside_its_clause(question: str, code: st
 
 @pytest.mark.parametrize(
     "question",
-    ["hồ sơ khai sinh nộp tuần trước đến đâu rồi", "ho so dat cua toi xong chua", "tra cứu hồ sơ"],
+    [
+        "hồ sơ khai sinh nộp tuần trước đến đâu rồi",
+        "ho so dat cua toi xong chua",
+        "tra cứu hồ sơ",
+        "nộp hồ sơ khai tử tuần trước mà chưa thấy trả",
+        "giấy xác nhận độc thân của em có chưa ad",
+    ],
 )
 def test_a_dossier_s_progress_is_asked_of_the_lookup(question: str, real: Matcher) -> None:
     m = real.match(question)
