@@ -126,6 +126,9 @@ def test_foreign_words_are_kept(norm: Normalizer) -> None:
         ("trợ cấp xh", "trợ cấp xã hội"),
         ("ck khoản lệ phí", "chuyển khoản lệ phí"),
         ("ct bản sao", "chứng thực bản sao"),
+        ("giấy kh bị mất", "giấy kết hôn bị mất"),  # "kh" is the marriage beside the paper ...
+        ("kh với người nhật", "kết hôn với người nhật"),
+        ("kh biết làm sao", "không biết làm sao"),  # ... and "không" elsewhere
     ],
 )
 def test_abbreviations_and_synonyms(norm: Normalizer, short: str, long: str) -> None:
