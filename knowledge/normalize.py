@@ -281,7 +281,8 @@ class Normalizer:
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
-        self._phrases = _Rewrites({**_abroad(data.get("abroad")), **(data.get("phrases") or {})})
+        generated = {**_abroad(data.get("abroad")), **_foreign_parents(data.get("foreign_parent"))}
+        self._phrases = _Rewrites({**generated, **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
         self._words_in_context: list[_WordInContext] = [
             *(_AfterPerson(entry) for entry in data.get("after_person") or ()),
@@ -693,6 +694,24 @@ def _abroad(raw: dict[str, Any] | None) -> dict[str, str]:
 
     born = {span: f"{span} nước ngoài" for span in spans(raw.get("born") or ())}
     return {**{span: span for span in spans(raw.get("working") or ())}, **born}
+
+
+def _foreign_parents(raw: dict[str, Any] | None) -> dict[str, str]:
+    """Rewrites for a parent named by nationality: "bố Nhật" reads "bố nước ngoài", as "chồng Nhật"
+    does, for a birth "có yếu tố nước ngoài". Some nationalities typed bare are other words or a name
+    ("bố hắn", "bó tay", "bố viết", "mẹ Mỹ"): those count only between two parents ("mẹ Việt bố Úc",
+    "bố Tây mẹ Việt"), where nothing else reads that way."""
+    raw = raw or {}
+    parents = raw.get("parents") or ()
+    alone = {f"{p} {n}": f"{p} nước ngoài" for p in parents for n in raw.get("nations") or ()}
+    between = {
+        f"{p} {n} {q}": f"{p} {n} {q} nước ngoài"
+        for p in parents
+        for q in parents
+        if p != q
+        for n in raw.get("between") or ()
+    }
+    return {**alone, **between}
 
 
 class _Rewrites:

@@ -528,6 +528,28 @@ def test_phrase_lists_meet_what_abbreviations_and_synonyms_became(tmp_path) -> N
 
 
 @pytest.mark.parametrize(
+    "text", ["mẹ Việt bố Úc, khai sinh cho bé", "bo tay me viet lam gks", "ba Nhật má Việt", "cha Đài Loan"]
+)
+def test_a_parent_named_by_nationality_is_foreign(norm: Normalizer, text: str) -> None:
+    t = tokens_of(norm, text)
+    assert "nuoc" in t and "ngoai" in t, t
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bo han chua cuoi me han, lam khai sinh",  # "bố hắn ... mẹ hắn" typed bare
+        "mẹ tôi người Thái, chưa có giấy khai sinh",  # one of Vietnam's peoples
+        "người trung niên thất nghiệp",
+        "tôi là người Lào Cai, muốn đăng ký kết hôn",
+        "bố viết di chúc cho con",
+    ],
+)
+def test_look_alikes_of_a_nationality_are_not_foreign(norm: Normalizer, text: str) -> None:
+    assert "ngoai" not in tokens_of(norm, text)
+
+
+@pytest.mark.parametrize(
     "text", ["con sinh ra ở Nhật, chưa khai sinh", "be sinh o sing, ba me deu vn", "bé đẻ bên Đài Loan"]
 )
 def test_a_birth_abroad_reads_foreign(norm: Normalizer, text: str) -> None:
