@@ -925,6 +925,9 @@ class _DoneThen:
         starts with the present ("giờ", "vậy"), with or without a comma between ("kết hôn xong giờ
         chuyển khẩu về nhà chồng")."""
         done: set[int] = set()
+        # Done clauses told one after another ("gpxd cấp rồi, nhà cũng xây xong, giờ xin số nhà") are
+        # all context once the last of them leads to the request.
+        pending: list[int] = []
         start = 0
         for end, tok in enumerate(toks):
             if tok[0]:
@@ -933,7 +936,8 @@ class _DoneThen:
                     and end - 1 > start
                     and self._ends_done(toks, start, self._before_then(toks, end))
                 ):
-                    done.update(range(start, end))
+                    done.update(pending, range(start, end))
+                    pending = []
                     start = end
                 continue
             # toks[start:end] is a clause, and toks[end] the break after it. "Sau khi ... rồi," needs no
@@ -943,8 +947,14 @@ class _DoneThen:
                 or _phrase_at(self._after, toks, start) > 0
                 or self._finished_at_end(toks, start, end)
             )
-            if end - 1 > start and next_is_now and self._ends_done(toks, start, end) and end + 1 < len(toks):
-                done.update(range(start, end))
+            ends_done = end - 1 > start and self._ends_done(toks, start, end)
+            if ends_done and next_is_now and end + 1 < len(toks):
+                done.update(pending, range(start, end))
+                pending = []
+            elif ends_done:
+                pending.extend(range(start, end))
+            else:
+                pending = []
             start = end + 1
         return done
 
@@ -964,9 +974,12 @@ class _DoneThen:
     def _ends_done(self, toks: list[_Tok], start: int, end: int) -> bool:
         if any(_phrase_at(self._done, toks, k) == end - k for k in range(max(start, end - 4), end)):
             return True
-        # "Đã chứng thực hợp đồng mua đất rồi": begun with "đã" and closed with "rồi".
+        if _phrase_at(self._already_end, toks, end - 1) != 1:
+            return False
+        # "Đã chứng thực hợp đồng mua đất rồi": begun with "đã" and closed with "rồi"; "xây nhà xong theo
+        # giấy phép rồi": finished and closed with "rồi".
         begun = _phrase_at(self._already, toks, start) > 0 or _phrase_at(self._after, toks, start) > 0
-        return begun and _phrase_at(self._already_end, toks, end - 1) == 1
+        return begun or any(_phrase_at(self._finished, toks, k) > 0 for k in range(start + 1, end - 1))
 
     def _now_at(self, toks: list[_Tok], i: int) -> bool:
         return i < len(toks) and bool(toks[i][0]) and _phrase_at(self._now, toks, i) > 0

@@ -498,12 +498,22 @@ def test_something_done_before_the_request_is_context(norm: Normalizer) -> None:
         "sau khi đăng ký kết hôn rồi, nhập khẩu về nhà chồng",  # "sau khi ... rồi": no "giờ" needed
         "đăng ký kết hôn xong thì có phải nhập khẩu về nhà chồng",  # "thì" links them, "có phải" asks
         "dk ket hon xong, co phai chuyen khau ve nha chong",  # not a detail of the marriage: it is done
+        "đăng ký kết hôn xong theo đúng hẹn rồi, giờ chuyển khẩu về nhà chồng",  # finished, closed by "rồi"
     ],
 )
 def test_the_ways_of_saying_something_was_done(norm: Normalizer, question: str) -> None:
     t = tokens_of(norm, question)
     assert DONE + "ket" in t and DONE + "hon" in t, t
     assert "khau" in t or "thuong" in t, t  # "chuyển khẩu", "nhập khẩu" (read "thường trú"): the request
+
+
+def test_done_clauses_in_a_row_are_all_context(norm: Normalizer) -> None:
+    t = tokens_of(norm, "giấy phép xây dựng cấp rồi, nhà cũng xây xong, giờ xin cấp số nhà")
+    assert DONE + "phep" in t and DONE + "xay" in t, t
+    assert "so" in t and "nha" in t, t
+    # ... but not past a clause that is no such thing.
+    t = tokens_of(norm, "giấy phép xây dựng cấp rồi, nhà bên cạnh lấn đất, giờ xin cấp số nhà")
+    assert "phep" in t, t
 
 
 def test_a_knowledge_base_phrasing_has_no_context_clause(norm: Normalizer) -> None:
