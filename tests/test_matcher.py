@@ -512,3 +512,11 @@ def test_income_or_hardship_papers_are_not_ours_but_their_signature_is_certified
         assert m.kind == "none", (question, m)
     signed = real.match("chứng thực chữ ký trên giấy xác nhận thu nhập hết bao nhiêu tiền")
     assert signed.kind == "procedure" and _code(signed) == "2.000884", signed
+
+
+def test_the_commune_certifies_a_translator_s_signature_but_translates_nothing(real: Matcher) -> None:
+    for question in ("phường có dịch giấy tờ sang tiếng Hàn không", "dịch hộ em cái bằng lái sang tiếng Anh"):
+        m = real.match(question)
+        assert m.kind != "procedure", (question, m)
+    m = real.match("tôi dịch giúp em trai học bạ sang tiếng Nhật, ra xã chứng thực chữ ký người dịch cần gì")
+    assert m.kind == "procedure" and _code(m) == "2.000992", m
