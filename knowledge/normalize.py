@@ -73,7 +73,11 @@ _NUCLEI = (
     "ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|uu|uy|ya|ye|"
     "a|e|i|o|u|y"
 )
-_SYLLABLE_RE = re.compile(rf"^{_ONSET}(?:{_NUCLEI})(?:ng|nh|ch|[cmnpt])?$")
+_SYLLABLE_RE = re.compile(rf"^({_ONSET})({_NUCLEI})(?:ng|nh|ch|[cmnpt])?$")
+# Spelling rules of the onset before the vowel: "ngh", "gh", "k" before e, ê, i, y and "ng", "g", "c"
+# elsewhere. "ngèo" breaks them, so it is a slip for "nghèo", not a word.
+_FRONT_ONLY = frozenset({"ngh", "gh", "k"})
+_BACK_ONLY = frozenset({"ng", "g", "c"})
 _ONSET_RE = re.compile(_ONSET)
 _TELEX_TONES_RE = re.compile(r"[sfrxjz]")
 _TELEX_VOWELS = (("aw", "a"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"), ("w", "u"))
@@ -160,7 +164,13 @@ def fold(text: str) -> str:
 
 def is_syllable(word: str) -> bool:
     """Could this unaccented lowercase word be one Vietnamese syllable? Used to spot typing leftovers."""
-    return bool(_SYLLABLE_RE.match(word))
+    m = _SYLLABLE_RE.match(word)
+    if m is None:
+        return False
+    onset, vowel = m.group(1), m.group(2)[0]
+    if onset == "g" and vowel == "i":
+        return True  # "gì", "gìn": the i of the "gi" onset is the vowel too
+    return onset not in (_BACK_ONLY if vowel in "eiy" else _FRONT_ONLY)
 
 
 def repair_typing(word: str) -> str | None:

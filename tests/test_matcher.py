@@ -520,3 +520,9 @@ def test_the_commune_certifies_a_translator_s_signature_but_translates_nothing(r
         assert m.kind != "procedure", (question, m)
     m = real.match("tôi dịch giúp em trai học bạ sang tiếng Nhật, ra xã chứng thực chữ ký người dịch cần gì")
     assert m.kind == "procedure" and _code(m) == "2.000992", m
+
+
+def test_a_slip_against_the_spelling_rules_is_corrected(real: Matcher) -> None:
+    # "ngèo" cannot be a word ("ng" is never written before e): it is "nghèo" with the h left out.
+    m = real.match("nhà em thuộc hộ ngèo, giấy đề nghị công nhận ai ký")
+    assert m.kind == "procedure" and _code(m) == "1.011607", m

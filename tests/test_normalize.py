@@ -91,6 +91,9 @@ def test_real_words_and_abbreviations_are_not_repaired(word: str) -> None:
 def test_syllable_shape() -> None:
     assert is_syllable("nghieng") and is_syllable("khai") and is_syllable("quy")
     assert not is_syllable("sinhf") and not is_syllable("gks")
+    # The onset's spelling rules: "ngh", "gh", "k" before e, ê, i, y; "ng", "g", "c" elsewhere.
+    assert all(is_syllable(w) for w in ("ngheo", "ghe", "ke", "ky", "ca", "ngay", "gi", "gin", "gieo"))
+    assert not any(is_syllable(w) for w in ("ngeo", "ge", "ce", "ka", "gha", "nghau", "ngi"))
 
 
 def test_telex_in_a_sentence(norm: Normalizer) -> None:
