@@ -526,3 +526,8 @@ def test_a_slip_against_the_spelling_rules_is_corrected(real: Matcher) -> None:
     # "ngèo" cannot be a word ("ng" is never written before e): it is "nghèo" with the h left out.
     m = real.match("nhà em thuộc hộ ngèo, giấy đề nghị công nhận ai ký")
     assert m.kind == "procedure" and _code(m) == "1.011607", m
+
+
+def test_which_form_of_a_paper_to_bring_is_a_detail_not_a_copy_asked_for(real: Matcher) -> None:
+    m = real.match("khai tử cho bố thì giấy báo tử của bệnh viện nộp bản chính hay bản sao")
+    assert m.kind == "procedure" and _code(m) == "1.000656", m
