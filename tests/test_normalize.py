@@ -140,6 +140,9 @@ def test_abbreviations_and_synonyms(norm: Normalizer, short: str, long: str) -> 
 
 def test_teencode_and_stopwords_disappear(norm: Normalizer) -> None:
     assert content(norm, "gks cần j ak, ko có thì sao v ad") == ["giay", "khai", "sinh", "sao"]
+    # "được" after the negated words begins what is asked: "không phải họ hàng được nhận chăm sóc".
+    t = tokens(norm, "người không phải họ hàng được nhận chăm sóc thay thế trẻ em không")
+    assert "!hang" in t and "cham" in t and "soc" in t, t
     spelled_out = "đăng ký kết hôn ở phường được không, mất bao nhiêu ngày"
     assert content(norm, "đk kết hôn ở phường đc ko, mất bn ngày") == content(norm, spelled_out)
     assert content(norm, spelled_out)[:4] == ["dang", "ki", "ket", "hon"]
@@ -212,6 +215,9 @@ def test_negation_stops_at_a_comma_and_at_clause_words(norm: Normalizer) -> None
     assert content(norm, "ko co luong huu xin tro cap") == ["!luong", "!huu", "tro", "cap"]
     # "ko có thì sao": "thì" closes it before it covers anything.
     assert content(norm, "gks cần j ak, ko có thì sao v ad") == ["giay", "khai", "sinh", "sao"]
+    # "được" after the negated words begins what is asked: "không phải họ hàng được nhận chăm sóc".
+    t = tokens(norm, "người không phải họ hàng được nhận chăm sóc thay thế trẻ em không")
+    assert "!hang" in t and "cham" in t and "soc" in t, t
 
 
 def test_contrast_sets_a_whole_phrase_aside(norm: Normalizer) -> None:
