@@ -129,6 +129,7 @@ def test_foreign_words_are_kept(norm: Normalizer) -> None:
         ("trợ cấp xh", "trợ cấp xã hội"),
         ("ck khoản lệ phí", "chuyển khoản lệ phí"),
         ("ct bản sao", "chứng thực bản sao"),
+        ("giấy xnkt", "giấy xác nhận khuyết tật"),
         ("giấy kh bị mất", "giấy kết hôn bị mất"),  # "kh" is the marriage beside the paper ...
         ("kh với người nhật", "kết hôn với người nhật"),
         ("kh biết làm sao", "không biết làm sao"),  # ... and "không" elsewhere
