@@ -531,3 +531,9 @@ def test_a_slip_against_the_spelling_rules_is_corrected(real: Matcher) -> None:
 def test_which_form_of_a_paper_to_bring_is_a_detail_not_a_copy_asked_for(real: Matcher) -> None:
     m = real.match("khai tử cho bố thì giấy báo tử của bệnh viện nộp bản chính hay bản sao")
     assert m.kind == "procedure" and _code(m) == "1.000656", m
+
+
+def test_a_lawyer_asking_for_a_client_asks_for_the_procedure(real: Matcher) -> None:
+    m = real.match("tôi là luật sư, thân chủ muốn chứng thực hợp đồng tặng cho đất ở xã thì cần gì")
+    assert m.kind == "procedure" and _code(m) == "2.001035", m
+    assert real.match("văn phòng luật sư nào tư vấn ly hôn giỏi").kind != "procedure"
