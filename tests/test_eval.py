@@ -38,6 +38,8 @@ TWELFTH = Path(__file__).parent / "data" / "eval-questions-12.jsonl"
 THIRTEENTH = Path(__file__).parent / "data" / "eval-questions-13.jsonl"
 FOURTEENTH = Path(__file__).parent / "data" / "eval-questions-14.jsonl"
 FIFTEENTH = Path(__file__).parent / "data" / "eval-questions-15.jsonl"
+SIXTEENTH = Path(__file__).parent / "data" / "eval-questions-16.jsonl"
+SEVENTEENTH = Path(__file__).parent / "data" / "eval-questions-17.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -55,6 +57,8 @@ ALL_SETS = (
     THIRTEENTH,
     FOURTEENTH,
     FIFTEENTH,
+    SIXTEENTH,
+    SEVENTEENTH,
 )
 
 
@@ -152,7 +156,15 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # moment: wards merged in 2025, search-box keywords, ethnic-minority villages, traders and builders,
 # religious communities, angry or grieving citizens, young people, formal writers quoting decrees; 1,549 in
 # scope, 733 out) 96.1 / 97.7 / 1.1 / 90.5 unseen (the session-start code: 96.1 / 97.7 / 1.2 / 88.4),
-# 96.2 / 97.9 / 1.1 / 93.3 once read.
+# 96.2 / 97.9 / 1.1 / 93.3 once read;
+# sixteenth (eight more, scored unseen on the code of the session before: migrant factory workers,
+# caregivers of the disabled and bedridden, fishing communes, neighbourhood-group stories, officials of
+# other bodies asking for someone, two matters in one question, city wards with English words, two-word
+# thumb typing; 1,551 in scope, 747 out) 92.7 / 95.2 / 1.8 / 87.2 unseen;
+# seventeenth (eight more, written while the sixteenth was being read and scored unseen on the code of
+# that moment: elders dictating to a grandchild, Mekong and North-Central speech, confused comparisons,
+# numbers and deadlines, dossiers returned at the counter, landowners, messy typing; 1,566 in scope, 756
+# out) 93.8 / 95.7 / 1.6 / 90.0 unseen (the session-start code: 93.9 / 95.7 / 1.6 / 89.3).
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -167,6 +179,8 @@ TWELFTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.017, reject=0.93)
 THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.965, wrong=0.013, reject=0.915)
 FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.014, reject=0.905)
 FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.975, wrong=0.011, reject=0.93)
+SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.965, wrong=0.016, reject=0.92)
+SEVENTEENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.955, wrong=0.017, reject=0.895)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -213,6 +227,8 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(THIRTEENTH, 1500, 700, THIRTEENTH_FLOOR, id="thirteenth"),
         pytest.param(FOURTEENTH, 1550, 700, FOURTEENTH_FLOOR, id="fourteenth"),
         pytest.param(FIFTEENTH, 1500, 700, FIFTEENTH_FLOOR, id="fifteenth"),
+        pytest.param(SIXTEENTH, 1500, 700, SIXTEENTH_FLOOR, id="sixteenth"),
+        pytest.param(SEVENTEENTH, 1500, 700, SEVENTEENTH_FLOOR, id="seventeenth"),
     ],
 )
 def test_question_sets_written_by_others(
