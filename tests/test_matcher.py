@@ -537,3 +537,20 @@ def test_a_lawyer_asking_for_a_client_asks_for_the_procedure(real: Matcher) -> N
     m = real.match("tôi là luật sư, thân chủ muốn chứng thực hợp đồng tặng cho đất ở xã thì cần gì")
     assert m.kind == "procedure" and _code(m) == "2.001035", m
     assert real.match("văn phòng luật sư nào tư vấn ly hôn giỏi").kind != "procedure"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hồ sơ khai tử nộp nhầm, tôi muốn rút hồ sơ lại",
+        "xã giải quyết tranh chấp đất chậm quá, tôi muốn gửi đơn vượt cấp lên tỉnh",
+        "cho tôi gặp lãnh đạo, hồ sơ đất bị trả mấy lần rồi",
+    ],
+)
+def test_how_a_case_is_handled_is_a_complaint_not_a_procedure(question: str, real: Matcher) -> None:
+    assert real.match(question).kind != "procedure"
+
+
+def test_an_authorisation_to_withdraw_a_dossier_is_a_signature_to_certify(real: Matcher) -> None:
+    m = real.match("chứng thực chữ ký trên giấy ủy quyền cho con đi rút hồ sơ gốc ở trường")
+    assert m.kind == "procedure" and _code(m) == "2.000884", m
