@@ -554,3 +554,11 @@ def test_how_a_case_is_handled_is_a_complaint_not_a_procedure(question: str, rea
 def test_an_authorisation_to_withdraw_a_dossier_is_a_signature_to_certify(real: Matcher) -> None:
     m = real.match("chứng thực chữ ký trên giấy ủy quyền cho con đi rút hồ sơ gốc ở trường")
     assert m.kind == "procedure" and _code(m) == "2.000884", m
+
+
+def test_the_dead_s_savings_are_the_bank_s_but_the_paper_it_wants_is_ours(real: Matcher) -> None:
+    assert real.match("ông tôi mất rồi, rút sổ tiết kiệm của ông ở ngân hàng cần gì").kind != "procedure"
+    m = real.match("xin bản sao trích lục khai tử của bà để rút sổ tiết kiệm")
+    assert m.kind == "procedure" and _code(m) == "2.000635", m
+    m = real.match("chứng thực chữ ký giấy ủy quyền cho con đi rút tiền tiết kiệm")
+    assert m.kind == "procedure" and _code(m) == "2.000884", m
