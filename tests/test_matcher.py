@@ -562,3 +562,9 @@ def test_the_dead_s_savings_are_the_bank_s_but_the_paper_it_wants_is_ours(real: 
     assert m.kind == "procedure" and _code(m) == "2.000635", m
     m = real.match("chứng thực chữ ký giấy ủy quyền cho con đi rút tiền tiết kiệm")
     assert m.kind == "procedure" and _code(m) == "2.000884", m
+
+
+def test_two_procedures_compared_for_one_s_own_case_is_a_request(real: Matcher) -> None:
+    m = real.match("hộ nghèo với hộ cận nghèo khác nhau chỗ nào, nhà em thì nên làm cái nào")
+    assert m.kind == "procedure" and _code(m) == "1.011607", m
+    assert real.match("chứng thực với công chứng khác nhau chỗ nào, em đang ôn thi").kind != "procedure"
