@@ -589,22 +589,25 @@ class Matcher:
         self, word: str, prev: str | None, nxt: str | None, onsets_only: bool = False
     ) -> str | None:
         """For a real but unknown syllable ("khai xinh"): a one-edit neighbour that forms a known
-        two-word term with the word before or after. Without that confirmation a real word stays itself."""
+        two-word term with the word before or after. Without that confirmation a real word stays itself.
+        One confirmed on both sides beats one confirmed on one ("giấy khay sinh" is "giấy khai sinh",
+        though "giấy khám" is the rarer term); then the rarer term wins."""
         if len(word) < 3 or (prev is None and nxt is None):
             return None
-        best: tuple[float, str] | None = None
+        best: tuple[int, float, str] | None = None
         if onsets_only:
             options = {b + word[len(a) :] for a, b in _CONFUSED_ONSETS if word.startswith(a)}
             options &= self._unigrams
         else:
             options = self._one_edit(word)
         for c in sorted(options):
-            for bg in (f"{prev} {c}" if prev else None, f"{c} {nxt}" if nxt else None):
-                if bg is not None and bg in self._idf:
-                    score = self._idf[bg]
-                    if best is None or score > best[0] or (score == best[0] and c < best[1]):
-                        best = (score, c)
-        return best[1] if best else None
+            bigrams = (f"{prev} {c}" if prev else None, f"{c} {nxt}" if nxt else None)
+            known = [self._idf[bg] for bg in bigrams if bg is not None and bg in self._idf]
+            if known:
+                score = (len(known), max(known), c)
+                if best is None or score[:2] > best[:2]:
+                    best = score
+        return best[2] if best else None
 
     def _compatible(self, typed: str, folded: str) -> bool:
         """Could a word typed with these marks be a knowledge-base word? Missing marks are forgiven

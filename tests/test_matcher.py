@@ -568,3 +568,10 @@ def test_two_procedures_compared_for_one_s_own_case_is_a_request(real: Matcher) 
     m = real.match("hộ nghèo với hộ cận nghèo khác nhau chỗ nào, nhà em thì nên làm cái nào")
     assert m.kind == "procedure" and _code(m) == "1.011607", m
     assert real.match("chứng thực với công chứng khác nhau chỗ nào, em đang ôn thi").kind != "procedure"
+
+
+def test_a_slip_is_fixed_into_the_word_its_both_neighbours_confirm(real: Matcher) -> None:
+    # "khay" is a word one edit from "khai" and from "khám"; only "khai" makes terms with both neighbours.
+    assert real.explain("con 2 tháng tuổi mới làm giấy khay sinh có bị phạt") == real.explain(
+        "con 2 tháng tuổi mới làm giấy khai sinh có bị phạt"
+    )
