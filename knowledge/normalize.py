@@ -439,7 +439,7 @@ class Normalizer:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
         # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
-        intents = self._count_phrases(self._intents, rewritten, aside)
+        intents = self._count_phrases(self._intents, rewritten, aside | self._past_only.told(rewritten))
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
@@ -913,6 +913,22 @@ class _PastOnly:
 
     def only(self, toks: list[_Tok]) -> bool:
         return _says_any(self._past, toks) and not _says_any(self._now, toks)
+
+    def told(self, toks: list[_Tok]) -> set[int]:
+        """Positions of the clauses that begin with the past ("thời trước làm nhà chỉ cần xem ngày động
+        thổ.") when the citizen goes on to now: how things were is background, so what it names is no
+        other kind of question."""
+        if not _says_any(self._now, toks):
+            return set()
+        told: set[int] = set()
+        start = 0
+        for end in range(len(toks) + 1):
+            if end < len(toks) and toks[end][0]:
+                continue
+            if any(_phrase_at(self._past, toks, k) for k in range(start, min(start + 2, end))):
+                told.update(range(start, end))
+            start = end + 1
+        return told
 
 
 class _DoneThen:

@@ -484,6 +484,13 @@ def test_feedback_with_a_question_is_a_request(norm: Normalizer, text: str) -> N
     assert norm.analyze(text).not_requests == 0
 
 
+def test_how_things_were_done_long_ago_is_background_to_a_request_now(norm: Normalizer) -> None:
+    # "xem ngày động thổ" is another kind of question, but here only how houses were built long ago.
+    told = "thời trước làm nhà chỉ cần xem ngày động thổ. Nay con tôi xây nhà thì cần giấy phép gì"
+    assert norm.analyze(told).other_intents == 0
+    assert norm.analyze("nay con tôi xây nhà, xem ngày động thổ thế nào").other_intents > 0
+
+
 def test_long_ago_with_nothing_about_now_is_no_request(norm: Normalizer) -> None:
     assert norm.analyze("ngày xưa ông bà mình cưới có đăng ký kết hôn ko hay chỉ làm cỗ").not_requests > 0
     # The past is the citizen's own situation when the message also speaks of now.
