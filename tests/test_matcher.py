@@ -378,6 +378,11 @@ def test_close_siblings_are_asked_about_not_guessed(real: Matcher) -> None:
         assert "1.001022" in {c.code for c in m.candidates}
 
 
+def _assert_answers(matcher: Matcher, question: str, code: str) -> None:
+    m = matcher.match(question)
+    assert m.kind == "procedure" and _code(m) == code, (question, m)
+
+
 def _code(m: object) -> str | None:
     procedure = getattr(m, "procedure", None)
     return procedure.code if procedure is not None else None
@@ -400,8 +405,7 @@ def test_the_plain_procedure_is_meant_unless_the_sign_of_a_sibling_is_said(
 
 
 def test_a_sign_of_the_marked_sibling_is_heard(real: Matcher) -> None:
-    m = real.match("mất giấy kết hôn, xã cũng không còn sổ gốc, đăng ký lại thế nào")
-    assert m.kind == "procedure" and _code(m) == "1.004746", m
+    _assert_answers(real, "mất giấy kết hôn, xã cũng không còn sổ gốc, đăng ký lại thế nào", "1.004746")
 
 
 def test_hoi_and_nga_are_forgiven(real: Matcher) -> None:
@@ -426,8 +430,7 @@ def test_a_far_better_explained_referral_wins(real: Matcher) -> None:
 
 def test_a_plainly_named_procedure_outweighs_a_side_remark(real: Matcher) -> None:
     # "khám bệnh" is usually a health question; here it is a paper for the procedure named outright.
-    m = real.match("con e bị down, lm giấy xác nhận khuyết tật cần giấy khám bệnh ko")
-    assert m.kind == "procedure" and _code(m) == "1.001699", m
+    _assert_answers(real, "con e bị down, lm giấy xác nhận khuyết tật cần giấy khám bệnh ko", "1.001699")
 
 
 def test_a_procedure_excluded_by_what_the_question_says(real: Matcher) -> None:
@@ -446,8 +449,7 @@ def test_an_exclusion_typed_bare_keeps_its_small_words(real: Matcher) -> None:
 
 def test_an_exclusion_after_not_yet_is_its_opposite(real: Matcher) -> None:
     # "đủ 18 tuổi" ends a guardianship; "chưa đủ 18 tuổi" is why one is needed.
-    m = real.match("bố mẹ mất, em trai chưa đủ 18 tuổi, tôi làm giám hộ cho em")
-    assert m.kind == "procedure" and _code(m) == "1.004837", m
+    _assert_answers(real, "bố mẹ mất, em trai chưa đủ 18 tuổi, tôi làm giám hộ cho em", "1.004837")
 
 
 # "sổ … còn": the register still kept means a copy, not re-registration; read past the words between,
@@ -491,8 +493,9 @@ def test_no_exclusion_rules_out_its_own_procedure(real: Matcher) -> None:
 
 
 def test_a_single_plausible_procedure_is_answered(real: Matcher) -> None:
-    m = real.match("vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé")
-    assert m.kind == "procedure" and _code(m) == "1.001193", m
+    _assert_answers(
+        real, "vợ em vừa sinh bé gái hôm qua ở trạm y tế, giờ muốn làm giấy tờ đầu tiên cho bé", "1.001193"
+    )
 
 
 def test_what_was_done_names_the_request_s_object_but_brings_in_no_other_matter(real: Matcher) -> None:
@@ -501,8 +504,7 @@ def test_what_was_done_names_the_request_s_object_but_brings_in_no_other_matter(
     assert moved.kind == "referral" and moved.referral is not None, moved
     assert moved.referral.id == "thuong-tru", moved
     # The request alone ("mang ra xã chứng thực") could be several certifications: the will picks one.
-    will = real.match("ông viết di chúc xong rồi, giờ mang ra xã chứng thực thì cần gì")
-    assert will.kind == "procedure" and _code(will) == "2.001019", will
+    _assert_answers(real, "ông viết di chúc xong rồi, giờ mang ra xã chứng thực thì cần gì", "2.001019")
 
 
 def test_income_or_hardship_papers_are_not_ours_but_their_signature_is_certified(real: Matcher) -> None:
@@ -510,32 +512,35 @@ def test_income_or_hardship_papers_are_not_ours_but_their_signature_is_certified
     for question in asked:
         m = real.match(question)
         assert m.kind == "none", (question, m)
-    signed = real.match("chứng thực chữ ký trên giấy xác nhận thu nhập hết bao nhiêu tiền")
-    assert signed.kind == "procedure" and _code(signed) == "2.000884", signed
+    _assert_answers(real, "chứng thực chữ ký trên giấy xác nhận thu nhập hết bao nhiêu tiền", "2.000884")
 
 
 def test_the_commune_certifies_a_translator_s_signature_but_translates_nothing(real: Matcher) -> None:
     for question in ("phường có dịch giấy tờ sang tiếng Hàn không", "dịch hộ em cái bằng lái sang tiếng Anh"):
         m = real.match(question)
         assert m.kind != "procedure", (question, m)
-    m = real.match("tôi dịch giúp em trai học bạ sang tiếng Nhật, ra xã chứng thực chữ ký người dịch cần gì")
-    assert m.kind == "procedure" and _code(m) == "2.000992", m
+    _assert_answers(
+        real,
+        "tôi dịch giúp em trai học bạ sang tiếng Nhật, ra xã chứng thực chữ ký người dịch cần gì",
+        "2.000992",
+    )
 
 
 def test_a_slip_against_the_spelling_rules_is_corrected(real: Matcher) -> None:
     # "ngèo" cannot be a word ("ng" is never written before e): it is "nghèo" with the h left out.
-    m = real.match("nhà em thuộc hộ ngèo, giấy đề nghị công nhận ai ký")
-    assert m.kind == "procedure" and _code(m) == "1.011607", m
+    _assert_answers(real, "nhà em thuộc hộ ngèo, giấy đề nghị công nhận ai ký", "1.011607")
 
 
 def test_which_form_of_a_paper_to_bring_is_a_detail_not_a_copy_asked_for(real: Matcher) -> None:
-    m = real.match("khai tử cho bố thì giấy báo tử của bệnh viện nộp bản chính hay bản sao")
-    assert m.kind == "procedure" and _code(m) == "1.000656", m
+    _assert_answers(
+        real, "khai tử cho bố thì giấy báo tử của bệnh viện nộp bản chính hay bản sao", "1.000656"
+    )
 
 
 def test_a_lawyer_asking_for_a_client_asks_for_the_procedure(real: Matcher) -> None:
-    m = real.match("tôi là luật sư, thân chủ muốn chứng thực hợp đồng tặng cho đất ở xã thì cần gì")
-    assert m.kind == "procedure" and _code(m) == "2.001035", m
+    _assert_answers(
+        real, "tôi là luật sư, thân chủ muốn chứng thực hợp đồng tặng cho đất ở xã thì cần gì", "2.001035"
+    )
     assert real.match("văn phòng luật sư nào tư vấn ly hôn giỏi").kind != "procedure"
 
 
@@ -552,21 +557,21 @@ def test_how_a_case_is_handled_is_a_complaint_not_a_procedure(question: str, rea
 
 
 def test_an_authorisation_to_withdraw_a_dossier_is_a_signature_to_certify(real: Matcher) -> None:
-    m = real.match("chứng thực chữ ký trên giấy ủy quyền cho con đi rút hồ sơ gốc ở trường")
-    assert m.kind == "procedure" and _code(m) == "2.000884", m
+    _assert_answers(
+        real, "chứng thực chữ ký trên giấy ủy quyền cho con đi rút hồ sơ gốc ở trường", "2.000884"
+    )
 
 
 def test_the_dead_s_savings_are_the_bank_s_but_the_paper_it_wants_is_ours(real: Matcher) -> None:
     assert real.match("ông tôi mất rồi, rút sổ tiết kiệm của ông ở ngân hàng cần gì").kind != "procedure"
-    m = real.match("xin bản sao trích lục khai tử của bà để rút sổ tiết kiệm")
-    assert m.kind == "procedure" and _code(m) == "2.000635", m
-    m = real.match("chứng thực chữ ký giấy ủy quyền cho con đi rút tiền tiết kiệm")
-    assert m.kind == "procedure" and _code(m) == "2.000884", m
+    _assert_answers(real, "xin bản sao trích lục khai tử của bà để rút sổ tiết kiệm", "2.000635")
+    _assert_answers(real, "chứng thực chữ ký giấy ủy quyền cho con đi rút tiền tiết kiệm", "2.000884")
 
 
 def test_two_procedures_compared_for_one_s_own_case_is_a_request(real: Matcher) -> None:
-    m = real.match("hộ nghèo với hộ cận nghèo khác nhau chỗ nào, nhà em thì nên làm cái nào")
-    assert m.kind == "procedure" and _code(m) == "1.011607", m
+    _assert_answers(
+        real, "hộ nghèo với hộ cận nghèo khác nhau chỗ nào, nhà em thì nên làm cái nào", "1.011607"
+    )
     assert real.match("chứng thực với công chứng khác nhau chỗ nào, em đang ôn thi").kind != "procedure"
 
 
