@@ -40,6 +40,7 @@ FOURTEENTH = Path(__file__).parent / "data" / "eval-questions-14.jsonl"
 FIFTEENTH = Path(__file__).parent / "data" / "eval-questions-15.jsonl"
 SIXTEENTH = Path(__file__).parent / "data" / "eval-questions-16.jsonl"
 SEVENTEENTH = Path(__file__).parent / "data" / "eval-questions-17.jsonl"
+EIGHTEENTH = Path(__file__).parent / "data" / "eval-questions-18.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -59,6 +60,7 @@ ALL_SETS = (
     FIFTEENTH,
     SIXTEENTH,
     SEVENTEENTH,
+    EIGHTEENTH,
 )
 
 
@@ -160,11 +162,18 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # sixteenth (eight more, scored unseen on the code of the session before: migrant factory workers,
 # caregivers of the disabled and bedridden, fishing communes, neighbourhood-group stories, officials of
 # other bodies asking for someone, two matters in one question, city wards with English words, two-word
-# thumb typing; 1,551 in scope, 747 out) 92.7 / 95.2 / 1.8 / 87.2 unseen;
+# thumb typing; 1,551 in scope, 747 out) 92.7 / 95.2 / 1.8 / 87.2 unseen, 94.2 / 96.8 / 1.5 / 92.5 once
+# read;
 # seventeenth (eight more, written while the sixteenth was being read and scored unseen on the code of
 # that moment: elders dictating to a grandchild, Mekong and North-Central speech, confused comparisons,
 # numbers and deadlines, dossiers returned at the counter, landowners, messy typing; 1,566 in scope, 756
-# out) 93.8 / 95.7 / 1.6 / 90.0 unseen (the session-start code: 93.9 / 95.7 / 1.6 / 89.3).
+# out) 93.8 / 95.7 / 1.6 / 90.0 unseen (the session-start code: 93.9 / 95.7 / 1.6 / 89.3), 94.5 / 96.5 /
+# 1.5 / 93.7 once read;
+# eighteenth (eight more, written while the seventeenth was being read and scored unseen on the code at
+# the end of that session, never read: the days after a birth, a wedding or a death, citizens quoting
+# decrees, negation and contrast, asking on someone's behalf, Highland villagers writing Vietnamese as a
+# second language, errands beside a procedure, chatty messages, craft-village workers; 1,548 in scope,
+# 744 out) 94.8 / 97.4 / 1.3 / 90.1 unseen (the session-start code: 94.7 / 97.4 / 1.2 / 88.7).
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -181,6 +190,7 @@ FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.013, reject=0.9
 FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.009, reject=0.94)
 SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.965, wrong=0.016, reject=0.92)
 SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.015, reject=0.935)
+EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.014, reject=0.895)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -229,6 +239,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(FIFTEENTH, 1500, 700, FIFTEENTH_FLOOR, id="fifteenth"),
         pytest.param(SIXTEENTH, 1500, 700, SIXTEENTH_FLOOR, id="sixteenth"),
         pytest.param(SEVENTEENTH, 1500, 700, SEVENTEENTH_FLOOR, id="seventeenth"),
+        pytest.param(EIGHTEENTH, 1500, 700, EIGHTEENTH_FLOOR, id="eighteenth"),
     ],
 )
 def test_question_sets_written_by_others(
