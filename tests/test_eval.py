@@ -162,18 +162,18 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # sixteenth (eight more, scored unseen on the code of the session before: migrant factory workers,
 # caregivers of the disabled and bedridden, fishing communes, neighbourhood-group stories, officials of
 # other bodies asking for someone, two matters in one question, city wards with English words, two-word
-# thumb typing; 1,551 in scope, 747 out) 92.7 / 95.2 / 1.8 / 87.2 unseen, 94.2 / 96.8 / 1.5 / 92.5 once
+# thumb typing; 1,551 in scope, 747 out) 92.7 / 95.2 / 1.8 / 87.2 unseen, 94.2 / 96.8 / 1.5 / 93.2 once
 # read;
 # seventeenth (eight more, written while the sixteenth was being read and scored unseen on the code of
 # that moment: elders dictating to a grandchild, Mekong and North-Central speech, confused comparisons,
 # numbers and deadlines, dossiers returned at the counter, landowners, messy typing; 1,566 in scope, 756
 # out) 93.8 / 95.7 / 1.6 / 90.0 unseen (the session-start code: 93.9 / 95.7 / 1.6 / 89.3), 94.5 / 96.5 /
-# 1.5 / 93.7 once read;
+# 1.5 / 94.7 once read;
 # eighteenth (eight more, written while the seventeenth was being read and scored unseen on the code at
 # the end of that session, never read: the days after a birth, a wedding or a death, citizens quoting
 # decrees, negation and contrast, asking on someone's behalf, Highland villagers writing Vietnamese as a
 # second language, errands beside a procedure, chatty messages, craft-village workers; 1,548 in scope,
-# 744 out) 94.8 / 97.4 / 1.3 / 90.1 unseen (the session-start code: 94.7 / 97.4 / 1.2 / 88.7).
+# 744 out) 94.8 / 97.4 / 1.3 / 90.6 unseen (the session-start code: 94.7 / 97.4 / 1.2 / 88.7).
 # Raise the floors as the matcher improves; never lower them.
 THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
 FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
@@ -188,9 +188,9 @@ TWELFTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.013, reject=0.95
 THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.01, reject=0.935)
 FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.013, reject=0.92)
 FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.009, reject=0.94)
-SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.965, wrong=0.016, reject=0.92)
-SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.015, reject=0.935)
-EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.014, reject=0.895)
+SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.965, wrong=0.016, reject=0.925)
+SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.015, reject=0.94)
+EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.014, reject=0.9)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
