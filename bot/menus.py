@@ -13,6 +13,8 @@ MAIN_MENU = "menu:main"
 CONTACT = "menu:contact"
 BROWSE_FIELDS = "proc:fields"
 DOSSIER_LOOKUP = "dossier:start"
+FEEDBACK_NEW = "fb:new"
+MY_FEEDBACK = "fb:mine"
 
 # One label for the way home, whichever flow the citizen is in.
 MAIN_MENU_BUTTON = (texts.MENU_BACK, MAIN_MENU)
@@ -21,7 +23,7 @@ MAIN_MENU_BUTTON = (texts.MENU_BACK, MAIN_MENU)
 def main_menu() -> tuple[tuple[Button, ...], ...]:
     return buttons(
         [(texts.MENU_PROCEDURES, BROWSE_FIELDS), (texts.MENU_DOSSIER, DOSSIER_LOOKUP)],
-        [(texts.MENU_FEEDBACK, "fb:new"), (texts.MENU_MY_FEEDBACK, "fb:mine")],
+        [(texts.MENU_FEEDBACK, FEEDBACK_NEW), (texts.MENU_MY_FEEDBACK, MY_FEEDBACK)],
         [(texts.MENU_CONTACT, CONTACT)],
     )
 

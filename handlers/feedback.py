@@ -18,7 +18,7 @@ import datetime as dt
 import time
 
 from bot.core import CHANNELS_WITHOUT_BUTTONS, Attachment, Button, Reply, buttons
-from bot.menus import MAIN_MENU_BUTTON, main_menu
+from bot.menus import FEEDBACK_NEW, MAIN_MENU_BUTTON, MY_FEEDBACK, main_menu
 from bot.router import Audience, Context, Router
 from bot.services import feedback as fb
 from bot.services.feedback import FeedbackService, Official, service_for
@@ -60,7 +60,7 @@ def _offer(ctx: Context, keyboard: Keyboard) -> None:
 
 
 def _menu_row() -> list[tuple[str, str]]:
-    return [(texts.BTN_MINE, "fb:mine"), MAIN_MENU_BUTTON]
+    return [(texts.BTN_MINE, MY_FEEDBACK), MAIN_MENU_BUTTON]
 
 
 def _cancel_row() -> list[tuple[str, str]]:
@@ -349,7 +349,7 @@ async def _view(ctx: Context, report: Report) -> list[Reply]:
 
 async def my_reports(ctx: Context) -> list[Reply]:
     reports = await _svc(ctx).mine(ctx.message.channel, ctx.message.user_id, MINE_LIMIT)
-    new_row = [(texts.BTN_NEW, "fb:new"), MAIN_MENU_BUTTON]
+    new_row = [(texts.BTN_NEW, FEEDBACK_NEW), MAIN_MENU_BUTTON]
     if not reports:
         return [Reply(texts.MINE_EMPTY, buttons=buttons(new_row))]
     rows = [[(texts.BTN_VIEW.format(code=r.code), f"fb:view:{r.id}")] for r in reports]
@@ -415,7 +415,7 @@ def _closed_reply(report: Report) -> list[Reply]:
     return [
         Reply(
             texts.ADD_CLOSED.format(code=report.code),
-            buttons=buttons([(texts.BTN_NEW, "fb:new"), MAIN_MENU_BUTTON]),
+            buttons=buttons([(texts.BTN_NEW, FEEDBACK_NEW), MAIN_MENU_BUTTON]),
         )
     ]
 

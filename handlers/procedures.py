@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core import Button, Reply, buttons
-from bot.menus import BROWSE_FIELDS, DOSSIER_LOOKUP, MAIN_MENU_BUTTON
+from bot.menus import BROWSE_FIELDS, DOSSIER_LOOKUP, FEEDBACK_NEW, MAIN_MENU_BUTTON
 from bot.router import Audience, Context, Router
 from bot.storage import unanswered
 from bot.texts import browse as texts
@@ -40,7 +40,7 @@ def _to_lookup() -> tuple[tuple[Button, ...], ...]:
 
 def _after_remark() -> tuple[tuple[Button, ...], ...]:
     return buttons(
-        [(common.MENU_FEEDBACK, "fb:new")],
+        [(common.MENU_FEEDBACK, FEEDBACK_NEW)],
         [(texts.BTN_BROWSE, BROWSE_FIELDS)],
         [MAIN_MENU_BUTTON],
     )

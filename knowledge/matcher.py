@@ -594,19 +594,19 @@ class Matcher:
         though "giấy khám" is the rarer term); then the rarer term wins."""
         if len(word) < 3 or (prev is None and nxt is None):
             return None
-        best: tuple[int, float, str] | None = None
         if onsets_only:
             options = {b + word[len(a) :] for a, b in _CONFUSED_ONSETS if word.startswith(a)}
             options &= self._unigrams
         else:
             options = self._one_edit(word)
-        for c in sorted(options):
+
+        def confirmed(c: str) -> list[float]:
             bigrams = (f"{prev} {c}" if prev else None, f"{c} {nxt}" if nxt else None)
-            known = [self._idf[bg] for bg in bigrams if bg is not None and bg in self._idf]
-            if known:
-                score = (len(known), max(known), c)
-                if best is None or score[:2] > best[:2]:
-                    best = score
+            return [self._idf[bg] for bg in bigrams if bg is not None and bg in self._idf]
+
+        # (sides confirmed, rarest term, word); max keeps the first of equals, so ties go alphabetically.
+        scored = ((len(k), max(k), c) for c in sorted(options) if (k := confirmed(c)))
+        best = max(scored, key=itemgetter(0, 1), default=None)
         return best[2] if best else None
 
     def _compatible(self, typed: str, folded: str) -> bool:
@@ -786,7 +786,7 @@ class Matcher:
         a, unknown, seen, meant = self._analyze(question, purpose_is_request)
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
         ranking.done = any(t[0] == DONE for t in a.tokens)
-        ranking.purpose = ranking.done or any(t[0] == PURPOSE for t in a.tokens)
+        ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
@@ -1093,7 +1093,7 @@ class Matcher:
         clause may be the request itself, when the rest of the question says too little on its own."""
         ranking = self._rank(question)
         weak = not ranking.candidates or ranking.candidates[0].evidence < self.thresholds.evidence
-        if not (ranking.purpose and (weak or ranking.done)):
+        if not (ranking.done or (ranking.purpose and weak)):
             return ranking
         literal = self._rank(question, purpose_is_request=True)
         if not literal.candidates:

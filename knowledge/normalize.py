@@ -918,7 +918,7 @@ class _PastOnly:
         """Positions of the clauses that begin with the past ("thời trước làm nhà chỉ cần xem ngày động
         thổ.") when the citizen goes on to now: how things were is background, so what it names is no
         other kind of question."""
-        if not _says_any(self._now, toks):
+        if not (_says_any(self._past, toks) and _says_any(self._now, toks)):
             return set()
         told: set[int] = set()
         start = 0

@@ -28,7 +28,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.core import CHANNELS_WITHOUT_BUTTONS, Attachment, Button, Outgoing, Reply, buttons
-from bot.menus import MAIN_MENU_BUTTON
+from bot.menus import MAIN_MENU_BUTTON, MY_FEEDBACK
 from bot.services import outbox
 from bot.services.phone import try_normalize_phone
 from bot.services.registry import Services
@@ -263,7 +263,7 @@ def citizen_followup_buttons(report: Report) -> tuple[tuple[Button, ...], ...]:
     rows: list[list[tuple[str, str]]] = []
     if report.is_open:
         rows.append([(texts.BTN_ADD, f"fb:add:{report.id}")])
-    rows.append([(texts.BTN_MINE, "fb:mine"), MAIN_MENU_BUTTON])
+    rows.append([(texts.BTN_MINE, MY_FEEDBACK), MAIN_MENU_BUTTON])
     return buttons(*rows)
 
 
