@@ -323,6 +323,7 @@ class Normalizer:
         self._feedback = _Feedback(data.get("feedback"), index)
         self._past_only = _PastOnly(data.get("past_only"), index)
         self._done_then = _DoneThen(data.get("done_then"), index)
+        self._by_the_way = _ByTheWay(data.get("by_the_way"), index)
         self._alternatives = index(data.get("alternatives"))
         self._backgrounds = [
             (index(entry.get("intents")), index(entry.get("beside")))
@@ -439,6 +440,7 @@ class Normalizer:
             return a  # knowledge-base text: its phrasings ask nothing, so there is no intent to count
         # What the citizen says is not wanted ("chứ không ra văn phòng công chứng") or is only what the
         # paper is for ("để nộp hồ sơ tuyển sinh") is no other kind of question.
+        aside |= self._by_the_way.told(rewritten)
         intents = self._count_phrases(self._intents, rewritten, aside | self._past_only.told(rewritten))
         not_requests = self._count_phrases(self._not_requests, rewritten, aside)
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
@@ -928,6 +930,27 @@ class _PastOnly:
             if any(_phrase_at(self._past, toks, k) for k in range(start, min(start + 2, end))):
                 told.update(range(start, end))
             start = end + 1
+        return told
+
+
+class _ByTheWay:
+    """A second matter added in passing after the request: "đk kết hôn có mất phí ko. à mà ad có người
+    yêu chưa", "... tiện hỏi hôm nay trời có mưa không". The aside does not take back what was asked
+    before it, so what it says is no other kind of question."""
+
+    def __init__(self, phrases: list[str] | None, index: _Indexer) -> None:
+        self._markers = index(phrases)
+
+    def told(self, toks: list[_Tok]) -> set[int]:
+        """Positions from a marker that begins a later clause to the end of that clause."""
+        told: set[int] = set()
+        start = 0
+        for i, tok in enumerate(toks):
+            if not tok[0]:
+                start = i + 1
+            elif start > 0 and i - start < 2 and _phrase_at(self._markers, toks, i):
+                end = next((k for k in range(i, len(toks)) if not toks[k][0]), len(toks))
+                told.update(range(i, end))
         return told
 
 

@@ -491,6 +491,14 @@ def test_how_things_were_done_long_ago_is_background_to_a_request_now(norm: Norm
     assert norm.analyze("nay con tôi xây nhà, xem ngày động thổ thế nào").other_intents > 0
 
 
+def test_a_matter_added_in_passing_does_not_take_back_the_request(norm: Normalizer) -> None:
+    asked = "xin lại bản sao giấy khai sinh lấy trong buổi sáng được không? Tiện hỏi hôm nay trời có mưa không"
+    assert norm.analyze(asked).other_intents == 0
+    assert norm.analyze("hôm nay trời có mưa không").other_intents > 0
+    # Only a later clause is an aside: a message that begins with one asks what it says.
+    assert norm.analyze("tiện hỏi hôm nay trời có mưa không").other_intents > 0
+
+
 def test_long_ago_with_nothing_about_now_is_no_request(norm: Normalizer) -> None:
     assert norm.analyze("ngày xưa ông bà mình cưới có đăng ký kết hôn ko hay chỉ làm cỗ").not_requests > 0
     # The past is the citizen's own situation when the message also speaks of now.
