@@ -492,7 +492,7 @@ def test_how_things_were_done_long_ago_is_background_to_a_request_now(norm: Norm
 
 
 def test_a_matter_added_in_passing_does_not_take_back_the_request(norm: Normalizer) -> None:
-    asked = "xin lại bản sao giấy khai sinh lấy trong buổi sáng được không? Tiện hỏi hôm nay trời có mưa không"
+    asked = "xin lại bản sao giấy khai sinh trong buổi sáng được không? Tiện hỏi hôm nay trời có mưa không"
     assert norm.analyze(asked).other_intents == 0
     assert norm.analyze("hôm nay trời có mưa không").other_intents > 0
     # Only a later clause is an aside: a message that begins with one asks what it says.
