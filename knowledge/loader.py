@@ -29,6 +29,7 @@ from knowledge.model import (
     ProcessingTime,
     Referral,
 )
+from knowledge.reject_gate import GATE_FILE, RejectGate, load_gate
 from knowledge.yaml_file import load_yaml
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -605,9 +606,18 @@ def load_files(
 
     if not procedures and not errors:
         errors.append(f"procedures/: no procedure files found under {root}")
+    gate = _gate(root, errors)
     if errors:
         raise KnowledgeBaseError(errors)
-    return KnowledgeBase(procedures=procedures, referrals=referrals), warnings, parsed
+    return KnowledgeBase(procedures=procedures, referrals=referrals, gate=gate), warnings, parsed
+
+
+def _gate(root: Path, errors: list[str]) -> RejectGate | None:
+    try:
+        return load_gate(root)
+    except (OSError, ValueError) as exc:
+        errors.append(f"{GATE_FILE}: {exc} (train it again with `motcua kb train-gate`)")
+        return None
 
 
 def _word_groups(f: _File, data: dict[str, Any]) -> tuple[tuple[str, ...], ...]:

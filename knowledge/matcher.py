@@ -218,6 +218,7 @@ class _Ranking:
     purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
     done: bool = False  # some words were read as what is done already ("kết hôn xong rồi, giờ ...")
     progress: bool = False  # it asks how far the citizen's own dossier has got
+    tokens: tuple[str, ...] = ()  # the question as read, for the reject gate
 
 
 @dataclass(slots=True)
@@ -787,6 +788,7 @@ class Matcher:
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
         ranking.done = any(t[0] == DONE for t in a.tokens)
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
+        ranking.tokens = a.tokens
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
@@ -924,6 +926,30 @@ class Matcher:
             self._diff_cache[key] = diff
         return diff
 
+    def tokens_of(self, text: str) -> tuple[str, ...]:
+        """A question's words as matching reads them: what the reject gate is trained on and asks."""
+        text = text[:MAX_QUESTION_CHARS]
+        return self.normalizer.analyze(text, known=self._unigrams, cache=self._words).tokens
+
+    def gated_phrasings(self) -> list[str]:
+        """Phrasings of a procedure that the reject gate would turn away if a citizen typed them, as
+        warnings for `motcua kb check`: a procedure added or reworded since the gate was trained, or
+        words that in the labelled questions mostly asked for another office's matter ("sang tên")."""
+        gate = self.kb.gate
+        if gate is None:
+            return []
+        out = []
+        for p in self.kb.procedures.values():
+            turned = [t for t in (p.name, *p.aliases, *p.keywords) if gate.turns_away(self.tokens_of(t))]
+            if turned:
+                out.append(
+                    f"{PROCEDURES_DIR}/{p.code}.yaml: a citizen typing {turned[0]!r} would not be"
+                    f" understood ({len(turned)} of its phrasings): the reject gate learned that such"
+                    " questions ask for something else. If this procedure answers them, add a few to"
+                    " the labelled questions and run `motcua kb train-gate` again"
+                )
+        return out
+
     def self_exclusions(self) -> list[str]:
         """`excluded_by` entries that exclude the procedure's own phrasings or far more than they say,
         as warnings for `motcua kb check`. Small words are dropped when an entry is read ("đã khai sinh"
@@ -972,6 +998,15 @@ class Matcher:
             # "hồ sơ khai sinh nộp tuần trước sao chưa xong": a procedure's words, but the dossier
             # lookup answers it.
             return Match("none", None, None, 0.0, (), asks_progress=True)
+        decided = self._decide(ranking)
+        gate = self.kb.gate
+        if decided.kind in ("procedure", "clarify") and gate is not None and gate.turns_away(ranking.tokens):
+            # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
+            # questions worded like it have asked for nothing here (knowledge.reject_gate).
+            return Match("none", None, None, decided.score, decided.candidates)
+        return decided
+
+    def _decide(self, ranking: _Ranking) -> Match:
         ranked = ranking.candidates
         if not ranked:
             return Match("none", None, None, 0.0, ())

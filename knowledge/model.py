@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from knowledge.reject_gate import RejectGate
+
 STATUSES = ("in_force", "amended", "abolished")
 TIME_UNITS = ("working_days", "days", "same_day")
 CHANNELS = ("in_person", "online", "post")
@@ -145,6 +147,7 @@ class KnowledgeBase:
 
     procedures: dict[str, Procedure] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
+    gate: RejectGate | None = None  # learned from questions about these procedures, if it has been
 
     def fields(self) -> list[str]:
         """Fields in menu order, so buttons do not jump around between reloads."""

@@ -32,6 +32,7 @@ from knowledge.loader import DEFAULT_ROOT, KNOWLEDGE_DIRS, ParsedFiles, load_fil
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
+from knowledge.reject_gate import GATE_FILE
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,11 @@ def _fingerprint(root: Path, code: str) -> str:
     h.update(code.encode())
     st = DEFAULT_SYNONYMS.stat()
     h.update(f"{DEFAULT_SYNONYMS}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    try:
+        st = (root / GATE_FILE).stat()
+        h.update(f"{GATE_FILE}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    except FileNotFoundError:
+        pass  # a knowledge base without a gate
     for sub in KNOWLEDGE_DIRS:
         try:
             with os.scandir(root / sub) as found:

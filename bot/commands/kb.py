@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from pathlib import Path
 
@@ -16,9 +17,10 @@ from bot.config import load_settings
 from bot.storage import unanswered
 from bot.storage.db import Database
 from bot.texts import browse as texts
-from knowledge.loader import KnowledgeBaseError, load_with_warnings
+from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_with_warnings
 from knowledge.matcher import Matcher
 from knowledge.normalize import Normalizer
+from knowledge.reject_gate import train, write_gate
 from knowledge.summary import summarize
 
 
@@ -34,6 +36,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--path", type=Path, default=None, help="knowledge base folder (default: the bundled one)"
     )
     check.set_defaults(handler=check_command)
+    gate = sub.add_parser(
+        "train-gate",
+        help="learn from labelled questions which ones no procedure answers (knowledge.reject_gate)",
+        description=(
+            "Fit the reject gate on JSON-lines files of {\"q\": question, \"expect\": [codes]} (an empty"
+            " list: out of scope) and on the knowledge base's own phrasings, and write it beside them."
+        ),
+    )
+    gate.add_argument("questions", nargs="+", type=Path, help="labelled question files (.jsonl)")
+    gate.add_argument(
+        "--path", type=Path, default=None, help="knowledge base folder (default: the bundled one)"
+    )
+    gate.set_defaults(handler=train_gate_command)
     unanswered = sub.add_parser(
         "unanswered",
         help=(
@@ -76,6 +91,49 @@ def check_command(args: argparse.Namespace) -> int:
         print(f"{len(exc.errors)} error(s): the bot will not start with this knowledge base.")
         return 1
     # What only reading the entries as the matcher does can show: an exclusion of the procedure itself.
-    warnings += Matcher(kb, Normalizer()).self_exclusions()
+    matcher = Matcher(kb, Normalizer())
+    warnings += matcher.self_exclusions() + matcher.gated_phrasings()
     print(summarize(kb, warnings))
     return 0
+
+
+def train_gate_command(args: argparse.Namespace) -> int:
+    root = args.path if args.path is not None else DEFAULT_ROOT
+    try:
+        labelled = [row for path in args.questions for row in read_labelled(path)]
+        kb, _ = load_with_warnings(root)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KnowledgeBaseError as exc:
+        print("\n".join(f"error: {e}" for e in exc.errors), file=sys.stderr)
+        return 1
+    matcher = Matcher(kb, Normalizer())
+    examples = [(matcher.tokens_of(q), not codes) for q, codes in labelled]
+    phrasings = [t for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
+    examples += [(matcher.tokens_of(t), False) for t in phrasings]
+    gate = train(examples)
+    path = write_gate(root, gate)
+    out = sum(1 for _, codes in labelled if not codes)
+    print(
+        f"{path}: trained on {len(labelled):,} questions ({out:,} out of scope) and {len(phrasings):,}"
+        f" phrasings of {len(kb.procedures)} procedures; {len(gate.to_json()['weights']):,} weights kept"
+    )
+    return 0
+
+
+def read_labelled(path: Path) -> list[tuple[str, list[str]]]:
+    """(question, expected codes) per line; ValueError naming the line for anything else."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            q, codes = item["q"], item["expect"]
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise ValueError(f"{path}:{n}: not a {{\"q\": ..., \"expect\": [...]}} line") from None
+        if not isinstance(q, str) or not isinstance(codes, list):
+            raise ValueError(f"{path}:{n}: q must be text and expect a list of codes")
+        rows.append((q, [str(c) for c in codes]))
+    return rows

@@ -1,0 +1,127 @@
+"""A second opinion, learned from labelled questions, on whether a question asks for any procedure.
+
+The matcher decides from the words a question shares with the knowledge base. Many questions that no
+procedure answers share them all the same: "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé"
+names a birth, "hồ sơ nhập học lớp 1 có cần giấy khai sinh" a birth certificate. What gives them
+away is the rest of the question, worded differently by every citizen, which lists of phrases
+(`other_intents` in synonyms.yaml) only ever catch after the fact.
+
+The gate is a logistic regression over the words and word pairs of a question as the normaliser
+reads them. `motcua kb train-gate` fits it on questions labelled with their procedure or as out of
+scope, and on the knowledge base's own phrasings as in scope, and writes it beside the procedure
+files: it belongs to that knowledge base, since what is out of scope depends on what is in it. It
+only turns an answer or a choice into "not understood" when it is very sure (`threshold`): a wrong
+card costs the citizen more than the menu does, but a right card withheld costs as much.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from knowledge.normalize import DONE, PURPOSE
+
+GATE_FILE = "reject_gate.json"  # under a knowledge-base root, beside procedures/ and referrals/
+THRESHOLD = 0.92  # how sure the gate must be; chosen by training without a question set, then scoring it
+
+
+@dataclass(frozen=True)
+class RejectGate:
+    bias: float
+    weights: Mapping[str, float]
+    threshold: float = THRESHOLD
+
+    def out_of_scope(self, tokens: Sequence[str]) -> float:
+        """The probability that a question read as `tokens` asks for nothing in the knowledge base."""
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in features(tokens))
+        return _sigmoid(z)
+
+    def turns_away(self, tokens: Sequence[str]) -> bool:
+        return self.out_of_scope(tokens) >= self.threshold
+
+    def to_json(self) -> dict[str, Any]:
+        weights = {f: round(w, 3) for f, w in sorted(self.weights.items()) if abs(w) >= _KEPT}
+        return {"threshold": self.threshold, "bias": round(self.bias, 4), "weights": weights}
+
+
+def features(tokens: Sequence[str]) -> set[str]:
+    """Words, and runs of two and three: "mở sổ tiết kiệm" is a bank's matter where "sổ" alone is not.
+    Whether a word was read as a purpose or as something done is left out: a few thousand questions
+    are too few to learn each word three times over."""
+    words = [t.lstrip(PURPOSE + DONE) for t in tokens]
+    pairs = [f"{a} {b}" for a, b in pairwise(words)]
+    return {*words, *pairs, *(f"{ab} {c}" for ab, c in zip(pairs, words[2:], strict=False))}
+
+
+def train(
+    examples: Iterable[tuple[Sequence[str], bool]], epochs: int = 12, seed: int = 1
+) -> RejectGate:
+    """Fit on (tokens, out of scope?) pairs by stochastic gradient descent. Features seen in only one
+    example are dropped: they would learn that example by heart. Deterministic for a given order."""
+    rows = [(features(tokens), out) for tokens, out in examples]
+    seen = Counter(f for feats, _ in rows for f in feats)
+    data = [([f for f in feats if seen[f] >= 2], 1.0 if out else 0.0) for feats, out in rows]
+    weights: dict[str, float] = {}
+    bias = 0.0
+    rate = 0.2
+    order = list(range(len(data)))
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for i in order:
+            feats, target = data[i]
+            error = _sigmoid(bias + sum(weights.get(f, 0.0) for f in feats)) - target
+            bias -= rate * error * 0.1
+            for f in feats:
+                w = weights.get(f, 0.0)
+                weights[f] = w - rate * (error + _L2 * w)
+        rate *= 0.8
+    return RejectGate(bias, weights)
+
+
+def load_gate(root: Path) -> RejectGate | None:
+    """The gate trained for the knowledge base under `root`, or None when it has none. Raises
+    ValueError naming the field when the file is not a gate."""
+    path = root / GATE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError("must be an object with threshold, bias and weights")
+    threshold, bias, weights = data.get("threshold"), data.get("bias"), data.get("weights")
+    if not _is_number(threshold) or not 0.5 <= threshold < 1:
+        raise ValueError("threshold: must be a number from 0.5 to below 1")
+    if not _is_number(bias):
+        raise ValueError("bias: must be a number")
+    if not isinstance(weights, dict) or not all(_is_number(w) for w in weights.values()):
+        raise ValueError("weights: must map each feature to a number")
+    return RejectGate(float(bias), {str(f): float(w) for f, w in weights.items()}, float(threshold))
+
+
+def write_gate(root: Path, gate: RejectGate) -> Path:
+    path = root / GATE_FILE
+    text = json.dumps(gate.to_json(), ensure_ascii=False, indent=0, sort_keys=False)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+_L2 = 1e-5
+_KEPT = 0.02  # smaller weights changed no decision on any stored question; they only lengthen the file
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
