@@ -569,7 +569,19 @@ def load_files(
 ) -> tuple[KnowledgeBase, list[str], ParsedFiles]:
     """Like load_with_warnings, parsing again only the files that changed since `previous` (a former
     call's third result); every file is still checked against the others."""
-    root = Path(root) if root is not None else DEFAULT_ROOT
+    return _load(Path(root) if root is not None else DEFAULT_ROOT, previous, read_gate=True)
+
+
+def load_for_training(root: Path | None = None) -> KnowledgeBase:
+    """The procedures and referrals under root whatever state its gate file is in: training the gate
+    writes a new one, so an old or broken one must not stand in the way."""
+    kb, _, _ = _load(Path(root) if root is not None else DEFAULT_ROOT, None, read_gate=False)
+    return kb
+
+
+def _load(
+    root: Path, previous: Mapping[str, ParsedFile] | None, read_gate: bool
+) -> tuple[KnowledgeBase, list[str], ParsedFiles]:
     previous = previous or {}
     errors: list[str] = []
     warnings: list[str] = []
@@ -606,7 +618,7 @@ def load_files(
 
     if not procedures and not errors:
         errors.append(f"procedures/: no procedure files found under {root}")
-    gate = _gate(root, errors)
+    gate = _gate(root, errors) if read_gate else None
     if errors:
         raise KnowledgeBaseError(errors)
     return KnowledgeBase(procedures=procedures, referrals=referrals, gate=gate), warnings, parsed

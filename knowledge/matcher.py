@@ -1000,10 +1000,16 @@ class Matcher:
             return Match("none", None, None, 0.0, (), asks_progress=True)
         decided = self._decide(ranking)
         gate = self.kb.gate
-        if decided.kind in ("procedure", "clarify") and gate is not None and gate.turns_away(ranking.tokens):
+        if gate is None:
+            return decided
+        if decided.kind in ("procedure", "clarify") and gate.turns_away(ranking.tokens):
             # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
             # questions worded like it have asked for nothing here (knowledge.reject_gate).
             return Match("none", None, None, decided.score, decided.candidates)
+        if decided.kind == "none" and decided.candidates and gate.sure_it_asks(ranking.tokens):
+            # "đk kết hôn có mất phí ko … 😂": read as a joke, but questions worded like it have
+            # asked for one of the procedures in view; a choice beats "not understood".
+            return replace(decided, kind="clarify", asks_nothing=False)
         return decided
 
     def _decide(self, ranking: _Ranking) -> Match:

@@ -59,7 +59,7 @@ def test_the_gate_file_round_trips(tmp_path: Path) -> None:
     write_gate(tmp_path, gate)
     loaded = load_gate(tmp_path)
     assert loaded is not None
-    assert loaded.threshold == gate.threshold
+    assert (loaded.turn_away_at, loaded.ask_below) == (gate.turn_away_at, gate.ask_below)
     tokens = ["mo", "so", "tiet", "kiem"]
     assert loaded.out_of_scope(tokens) == pytest.approx(gate.out_of_scope(tokens), abs=1e-3)
     assert load_gate(tmp_path / "elsewhere") is None  # a knowledge base may have no gate
@@ -69,9 +69,10 @@ def test_the_gate_file_round_trips(tmp_path: Path) -> None:
     ("text", "named"),
     [
         ("{not json", "not valid JSON"),
-        ('{"threshold": 1.5, "bias": 0, "weights": {}}', "threshold: must be a number from 0.5 to below 1"),
-        ('{"threshold": 0.9, "bias": "x", "weights": {}}', "bias: must be a number"),
-        ('{"threshold": 0.9, "bias": 0, "weights": {"a": "heavy"}}', "weights: must map each feature"),
+        ('{"turn_away_at": 1.5, "ask_below": 0, "bias": 0, "weights": {}}', "turn_away_at: must be a number"),
+        ('{"turn_away_at": 0.9, "ask_below": 0.7, "bias": 0, "weights": {}}', "ask_below: must be a number"),
+        ('{"turn_away_at": 0.9, "ask_below": 0, "bias": "x", "weights": {}}', "bias: must be a number"),
+        ('{"turn_away_at": 0.9, "ask_below": 0, "bias": 0, "weights": {"a": "x"}}', "weights: must map"),
     ],
 )
 def test_a_broken_gate_file_stops_the_knowledge_base(kb_dir: Path, text: str, named: str) -> None:
@@ -92,6 +93,20 @@ def test_the_matcher_asks_the_gate_before_answering(kb_dir: Path) -> None:
     # A question it is not sure about is answered as before.
     kept = Matcher(load_knowledge_base(kb_dir), Normalizer()).match("làm giấy khai sinh cho con cần gì")
     assert kept.kind == "procedure"
+
+
+def test_a_request_given_up_on_becomes_a_choice_when_the_gate_is_sure_it_asks(kb_dir: Path) -> None:
+    # "trời có mưa" is another kind of question, so the matcher gives up on the whole message.
+    question = "làm giấy khai sinh cho con cần gì ạ, hôm nay trời có mưa không"
+    assert Matcher(load_knowledge_base(kb_dir), Normalizer()).match(question).kind == "none"
+    write_gate(kb_dir, RejectGate(bias=0.0, weights={"giay khai sinh": -10.0}))
+    matcher = Matcher(load_knowledge_base(kb_dir), Normalizer())
+    asked = matcher.match(question)
+    assert asked.kind == "clarify" and [c.code for c in asked.candidates] == ["1.001193"]
+    # Nothing in view, nothing to offer, however sure the gate is that something is asked.
+    write_gate(kb_dir, RejectGate(bias=-10.0, weights={}))
+    sure = Matcher(load_knowledge_base(kb_dir), Normalizer())
+    assert sure.match("hôm nay trời có mưa không").kind == "none"
 
 
 def test_a_referral_is_not_turned_away(kb_dir: Path) -> None:
@@ -137,6 +152,15 @@ def test_train_gate_writes_a_gate_the_knowledge_base_loads(kb_dir: Path, tmp_pat
     assert "trained on 12 questions (6 out of scope)" in result.stdout
     kb = load_knowledge_base(kb_dir)
     assert kb.gate is not None and kb.gate.weights
+
+
+def test_train_gate_replaces_a_broken_gate(kb_dir: Path, tmp_path: Path) -> None:
+    (kb_dir / GATE_FILE).write_text('{"threshold": 0.9}', encoding="utf-8")  # an older layout
+    labelled = tmp_path / "questions.jsonl"
+    labelled.write_text('{"q": "làm giấy khai sinh", "expect": ["1.001193"]}\n', encoding="utf-8")
+    result = _motcua("kb", "train-gate", str(labelled), "--path", str(kb_dir))
+    assert result.returncode == 0, result.stderr
+    assert load_knowledge_base(kb_dir).gate is not None
 
 
 def test_train_gate_refuses_a_bad_line_and_writes_nothing(kb_dir: Path, tmp_path: Path) -> None:

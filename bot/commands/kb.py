@@ -17,7 +17,7 @@ from bot.config import load_settings
 from bot.storage import unanswered
 from bot.storage.db import Database
 from bot.texts import browse as texts
-from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_with_warnings
+from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_for_training, load_with_warnings
 from knowledge.matcher import Matcher
 from knowledge.normalize import Normalizer
 from knowledge.reject_gate import train, write_gate
@@ -101,7 +101,7 @@ def train_gate_command(args: argparse.Namespace) -> int:
     root = args.path if args.path is not None else DEFAULT_ROOT
     try:
         labelled = [row for path in args.questions for row in read_labelled(path)]
-        kb, _ = load_with_warnings(root)
+        kb = load_for_training(root)
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
