@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench chat gate clean
+.PHONY: run test lint bench chat train clean
 
 $(BIN)/motcua: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,8 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-gate: $(VENV)/.dev
-	$(BIN)/motcua kb train-gate tests/data/eval-questions*.jsonl
+train: $(VENV)/.dev
+	$(BIN)/motcua kb train tests/data/eval-questions*.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -30,12 +30,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from knowledge.learned import LEARNED_FILE  # noqa: E402
 from knowledge.loader import DEFAULT_ROOT as SHIPPED  # noqa: E402
 from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
 from knowledge.model import KnowledgeBase, Procedure  # noqa: E402
 from knowledge.normalize import Normalizer  # noqa: E402
-from knowledge.reject_gate import GATE_FILE  # noqa: E402
 from knowledge.snapshot import Snapshot, build, load_indexed  # noqa: E402
 
 QUESTION_FILES = (
@@ -98,7 +98,7 @@ def write_catalogue(base: KnowledgeBase, size: int, max_aliases: int | None, roo
     }
     (root / "procedures").mkdir(parents=True)
     shutil.copytree(SHIPPED / "referrals", root / "referrals")
-    shutil.copy(SHIPPED / GATE_FILE, root / GATE_FILE)  # trained for the real procedures; here for its cost
+    shutil.copy(SHIPPED / LEARNED_FILE, root / LEARNED_FILE)  # trained for the real 42; here for its cost
     written = 0
     for p, code, name, aliases, keywords in synthetic_entries(base, size, max_aliases):
         data = {k: v for k, v in raw[p.code].items() if k not in STATUS_DETAILS}

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from knowledge.learned import LEARNED_FILE, Learned, load_learned
 from knowledge.model import (
     CHANNELS,
     STATUSES,
@@ -29,7 +30,6 @@ from knowledge.model import (
     ProcessingTime,
     Referral,
 )
-from knowledge.reject_gate import GATE_FILE, RejectGate, load_gate
 from knowledge.yaml_file import load_yaml
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -569,18 +569,18 @@ def load_files(
 ) -> tuple[KnowledgeBase, list[str], ParsedFiles]:
     """Like load_with_warnings, parsing again only the files that changed since `previous` (a former
     call's third result); every file is still checked against the others."""
-    return _load(Path(root) if root is not None else DEFAULT_ROOT, previous, read_gate=True)
+    return _load(Path(root) if root is not None else DEFAULT_ROOT, previous, read_learned=True)
 
 
 def load_for_training(root: Path | None = None) -> KnowledgeBase:
-    """The procedures and referrals under root whatever state its gate file is in: training the gate
-    writes a new one, so an old or broken one must not stand in the way."""
-    kb, _, _ = _load(Path(root) if root is not None else DEFAULT_ROOT, None, read_gate=False)
+    """The procedures and referrals under root whatever state its learned file is in: training writes
+    a new one, so an old or broken one must not stand in the way."""
+    kb, _, _ = _load(Path(root) if root is not None else DEFAULT_ROOT, None, read_learned=False)
     return kb
 
 
 def _load(
-    root: Path, previous: Mapping[str, ParsedFile] | None, read_gate: bool
+    root: Path, previous: Mapping[str, ParsedFile] | None, read_learned: bool
 ) -> tuple[KnowledgeBase, list[str], ParsedFiles]:
     previous = previous or {}
     errors: list[str] = []
@@ -618,17 +618,17 @@ def _load(
 
     if not procedures and not errors:
         errors.append(f"procedures/: no procedure files found under {root}")
-    gate = _gate(root, errors) if read_gate else None
+    learned = _learned(root, errors) if read_learned else None
     if errors:
         raise KnowledgeBaseError(errors)
-    return KnowledgeBase(procedures=procedures, referrals=referrals, gate=gate), warnings, parsed
+    return KnowledgeBase(procedures=procedures, referrals=referrals, learned=learned), warnings, parsed
 
 
-def _gate(root: Path, errors: list[str]) -> RejectGate | None:
+def _learned(root: Path, errors: list[str]) -> Learned | None:
     try:
-        return load_gate(root)
+        return load_learned(root)
     except (OSError, ValueError) as exc:
-        errors.append(f"{GATE_FILE}: {exc} (train it again with `motcua kb train-gate`)")
+        errors.append(f"{LEARNED_FILE}: {exc} (train again with `motcua kb train`)")
         return None
 
 

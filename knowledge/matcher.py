@@ -105,6 +105,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.learned import Learned
 from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
 from knowledge.normalize import DONE, NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
@@ -218,7 +219,7 @@ class _Ranking:
     purpose: bool = False  # some words were read as a purpose clause ("... để vay ngân hàng")
     done: bool = False  # some words were read as what is done already ("kết hôn xong rồi, giờ ...")
     progress: bool = False  # it asks how far the citizen's own dossier has got
-    tokens: tuple[str, ...] = ()  # the question as read, for the reject gate
+    said: tuple[str, ...] = ()  # every word of the question as read, for the learned models
 
 
 @dataclass(slots=True)
@@ -788,7 +789,7 @@ class Matcher:
         ranking = _Ranking([], a.other_intents, a.not_requests, len(a.content), progress=a.asks_progress)
         ranking.done = any(t[0] == DONE for t in a.tokens)
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
-        ranking.tokens = a.tokens
+        ranking.said = a.said
         if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
             # Real questions, even rambling ones, stay well under this share.
@@ -926,27 +927,28 @@ class Matcher:
             self._diff_cache[key] = diff
         return diff
 
-    def tokens_of(self, text: str) -> tuple[str, ...]:
-        """A question's words as matching reads them: what the reject gate is trained on and asks."""
+    def words_of(self, text: str) -> tuple[str, ...]:
+        """A question's words as matching reads them, small words included: what the learned models
+        are trained on and see."""
         text = text[:MAX_QUESTION_CHARS]
-        return self.normalizer.analyze(text, known=self._unigrams, cache=self._words).tokens
+        return self.normalizer.analyze(text, known=self._unigrams, cache=self._words).said
 
     def gated_phrasings(self) -> list[str]:
         """Phrasings of a procedure that the reject gate would turn away if a citizen typed them, as
         warnings for `motcua kb check`: a procedure added or reworded since the gate was trained, or
         words that in the labelled questions mostly asked for another office's matter ("sang tên")."""
-        gate = self.kb.gate
-        if gate is None:
+        if self.kb.learned is None:
             return []
+        gate = self.kb.learned.gate
         out = []
         for p in self.kb.procedures.values():
-            turned = [t for t in (p.name, *p.aliases, *p.keywords) if gate.turns_away(self.tokens_of(t))]
+            turned = [t for t in (p.name, *p.aliases, *p.keywords) if gate.turns_away(self.words_of(t))]
             if turned:
                 out.append(
                     f"{PROCEDURES_DIR}/{p.code}.yaml: a citizen typing {turned[0]!r} would not be"
                     f" understood ({len(turned)} of its phrasings): the reject gate learned that such"
                     " questions ask for something else. If this procedure answers them, add a few to"
-                    " the labelled questions and run `motcua kb train-gate` again"
+                    " the labelled questions and run `motcua kb train` again"
                 )
         return out
 
@@ -999,17 +1001,28 @@ class Matcher:
             # lookup answers it.
             return Match("none", None, None, 0.0, (), asks_progress=True)
         decided = self._decide(ranking)
-        gate = self.kb.gate
-        if gate is None:
-            return decided
-        if decided.kind in ("procedure", "clarify") and gate.turns_away(ranking.tokens):
+        learned = self.kb.learned
+        return decided if learned is None else self._second_look(decided, ranking.said, learned)
+
+    def _second_look(self, decided: Match, words: Sequence[str], learned: Learned) -> Match:
+        """Where the models trained on labelled questions (knowledge.learned) are sure the matcher's
+        decision is wrong, theirs stands; a referral is never overruled."""
+        if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(words):
             # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
-            # questions worded like it have asked for nothing here (knowledge.reject_gate).
+            # questions worded like it have asked for nothing here.
             return Match("none", None, None, decided.score, decided.candidates)
-        if decided.kind == "none" and decided.candidates and gate.sure_it_asks(ranking.tokens):
+        if decided.kind == "none" and decided.candidates and learned.gate.sure_it_asks(words):
             # "đk kết hôn có mất phí ko … 😂": read as a joke, but questions worded like it have
             # asked for one of the procedures in view; a choice beats "not understood".
             return replace(decided, kind="clarify", asks_nothing=False)
+        if decided.kind == "procedure":
+            shares = [(c.code, c.score / 100) for c in decided.candidates]
+            meant = learned.arbiter.overrules(words, shares)
+            if meant is not None:
+                # "ck chưa đkkh, làm gks có tên ba được ko": the words of "Đăng ký khai sinh", but
+                # questions worded like it meant its sibling; a tap between the two beats a wrong card.
+                offered = sorted(decided.candidates, key=lambda c: c.code != meant)
+                return Match("clarify", None, None, decided.score, tuple(offered))
         return decided
 
     def _decide(self, ranking: _Ranking) -> Match:

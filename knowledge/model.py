@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from knowledge.reject_gate import RejectGate
+from knowledge.learned import Learned
 
 STATUSES = ("in_force", "amended", "abolished")
 TIME_UNITS = ("working_days", "days", "same_day")
@@ -147,7 +147,7 @@ class KnowledgeBase:
 
     procedures: dict[str, Procedure] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
-    gate: RejectGate | None = None  # learned from questions about these procedures, if it has been
+    learned: Learned | None = None  # models trained on questions about these procedures, if any
 
     def fields(self) -> list[str]:
         """Fields in menu order, so buttons do not jump around between reloads."""

@@ -229,6 +229,7 @@ def words_and_breaks(text: str) -> list[str]:
 NEGATED = "!"  # prefix of a negated word: "không có lương hưu" gives "!luong !huu", another term
 PURPOSE = "~"  # prefix of a word in a purpose clause: "xin giấy độc thân để ~vay ~ngan ~hang"
 DONE = "^"  # prefix of a word in a clause about what is done: "kết hôn xong rồi, giờ chuyển khẩu"
+CLAUSE_BREAK = "|"  # between two clauses in Analysis.said
 
 
 # ---------------------------------------------------------------- the normaliser
@@ -261,6 +262,10 @@ class Analysis:
     # The clause (counted from 0, split at punctuation) each token comes from: "sổ ở xã cũng mất, giờ
     # còn bản sao" does not say the register "còn".
     clauses: tuple[int, ...] = ()
+    # Every word as read, small words included and "|" between clauses: "muốn làm giấy tờ đầu tiên cho
+    # bé" asks for something in words that matching drops. What the learned models (knowledge.learned)
+    # see; empty for knowledge-base text.
+    said: tuple[str, ...] = ()
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
     def __post_init__(self) -> None:
@@ -446,9 +451,8 @@ class Normalizer:
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
         progress = _says_any(self._progress, rewritten)
-        if intents or not_requests or progress:
-            a = replace(a, other_intents=intents, not_requests=not_requests, asks_progress=progress)
-        return a
+        said = tuple(t[0] or CLAUSE_BREAK for t in rewritten)
+        return replace(a, other_intents=intents, not_requests=not_requests, asks_progress=progress, said=said)
 
     def _count_phrases(self, index: _PhraseIndex, toks: list[_Tok], aside: set[int]) -> int:
         """Phrases of `index` said in toks, outside the phrases that only look like another intent

@@ -8,33 +8,28 @@ away is the rest of the question, worded differently by every citizen, which lis
 real request told beside a joke or a complaint, and the matcher gives up on it.
 
 The gate is a logistic regression over the words, pairs and triples of a question as the normaliser
-reads them. `motcua kb train-gate` fits it on questions labelled with their procedure or as out of
-scope, and on the knowledge base's own phrasings as in scope, and writes it beside the procedure
-files: it belongs to that knowledge base, since what is out of scope depends on what is in it. Only
-when it is very sure does it overrule the matcher, both ways: an answer or a choice becomes "not
+reads them, small words included. `motcua kb train` fits it on questions labelled with their
+procedure or as out of scope, and on the knowledge base's own phrasings as in scope;
+knowledge.learned keeps it beside the procedure files, since what is out of scope depends on what
+is in. Only when it is very sure does it
+overrule the matcher, both ways: an answer or a choice becomes "not
 understood" (`turn_away_at`), and a "not understood" with procedures in view becomes a choice of
 them (`ask_below`). Both were chosen by training without a group of question sets and scoring it.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import random
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
-from knowledge.normalize import DONE, PURPOSE
-
-GATE_FILE = "reject_gate.json"  # under a knowledge-base root, beside procedures/ and referrals/
-# Trained without each of five groups of eight question sets and scored on it: at 0.92, 110 answers
-# to questions out of scope withheld for 11 right ones lost; below 0.02, 38 questions the matcher gave
-# up on got a choice holding the right procedure, for 6 out of scope offered one.
-TURN_AWAY_AT = 0.92
+# Trained without each of five groups of eight question sets and scored on it: at 0.95, 138 answers
+# to questions out of scope withheld for 12 right ones lost; below 0.02, 43 questions the matcher gave
+# up on got a choice holding the right procedure, for 8 out of scope offered one.
+TURN_AWAY_AT = 0.95
 ASK_BELOW = 0.02
 
 
@@ -56,21 +51,10 @@ class RejectGate:
     def sure_it_asks(self, tokens: Sequence[str]) -> bool:
         return self.out_of_scope(tokens) < self.ask_below
 
-    def to_json(self) -> dict[str, Any]:
-        weights = {f: round(w, 3) for f, w in sorted(self.weights.items()) if abs(w) >= _KEPT}
-        return {
-            "turn_away_at": self.turn_away_at,
-            "ask_below": self.ask_below,
-            "bias": round(self.bias, 4),
-            "weights": weights,
-        }
 
-
-def features(tokens: Sequence[str]) -> set[str]:
-    """Words, and runs of two and three: "mở sổ tiết kiệm" is a bank's matter where "sổ" alone is not.
-    Whether a word was read as a purpose or as something done is left out: a few thousand questions
-    are too few to learn each word three times over."""
-    words = [t.lstrip(PURPOSE + DONE) for t in tokens]
+def features(words: Sequence[str]) -> set[str]:
+    """Words, and runs of two and three: "mở sổ tiết kiệm" is a bank's matter where "sổ" alone is not,
+    and "muốn làm giấy tờ" a request, though matching drops its small words."""
     pairs = [f"{a} {b}" for a, b in pairwise(words)]
     return {*words, *pairs, *(f"{ab} {c}" for ab, c in zip(pairs, words[2:], strict=False))}
 
@@ -101,46 +85,7 @@ def train(
     return RejectGate(bias, weights)
 
 
-def load_gate(root: Path) -> RejectGate | None:
-    """The gate trained for the knowledge base under `root`, or None when it has none. Raises
-    ValueError naming the field when the file is not a gate."""
-    path = root / GATE_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
-    if not isinstance(data, dict):
-        raise ValueError("must be an object with turn_away_at, ask_below, bias and weights")
-    turn_away_at, ask_below = data.get("turn_away_at"), data.get("ask_below")
-    bias, weights = data.get("bias"), data.get("weights")
-    if not _is_number(turn_away_at) or not 0.5 <= turn_away_at < 1:
-        raise ValueError("turn_away_at: must be a number from 0.5 to below 1")
-    if not _is_number(ask_below) or not 0 <= ask_below < 0.5:
-        raise ValueError("ask_below: must be a number from 0 to below 0.5")
-    if not _is_number(bias):
-        raise ValueError("bias: must be a number")
-    if not isinstance(weights, dict) or not all(_is_number(w) for w in weights.values()):
-        raise ValueError("weights: must map each feature to a number")
-    return RejectGate(
-        float(bias), {str(f): float(w) for f, w in weights.items()}, float(turn_away_at), float(ask_below)
-    )
-
-
-def write_gate(root: Path, gate: RejectGate) -> Path:
-    path = root / GATE_FILE
-    text = json.dumps(gate.to_json(), ensure_ascii=False, indent=0, sort_keys=False)
-    path.write_text(text + "\n", encoding="utf-8")
-    return path
-
-
 _L2 = 1e-5
-_KEPT = 0.02  # smaller weights changed no decision on any stored question; they only lengthen the file
-
-
-def _is_number(x: object) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def _sigmoid(z: float) -> float:

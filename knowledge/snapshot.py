@@ -28,11 +28,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from knowledge.learned import LEARNED_FILE
 from knowledge.loader import DEFAULT_ROOT, KNOWLEDGE_DIRS, ParsedFiles, load_files
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
 from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
-from knowledge.reject_gate import GATE_FILE
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,10 @@ def _fingerprint(root: Path, code: str) -> str:
     st = DEFAULT_SYNONYMS.stat()
     h.update(f"{DEFAULT_SYNONYMS}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     try:
-        st = (root / GATE_FILE).stat()
-        h.update(f"{GATE_FILE}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        st = (root / LEARNED_FILE).stat()
+        h.update(f"{LEARNED_FILE}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     except FileNotFoundError:
-        pass  # a knowledge base without a gate
+        pass  # a knowledge base without trained models
     for sub in KNOWLEDGE_DIRS:
         try:
             with os.scandir(root / sub) as found:

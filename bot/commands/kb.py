@@ -13,14 +13,17 @@ import json
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
 from bot.config import load_settings
 from bot.storage import unanswered
 from bot.storage.db import Database
 from bot.texts import browse as texts
+from knowledge import reject_gate, sibling_arbiter
+from knowledge.learned import Learned, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_for_training, load_with_warnings
 from knowledge.matcher import Matcher
 from knowledge.normalize import Normalizer
-from knowledge.reject_gate import train, write_gate
 from knowledge.summary import summarize
 
 
@@ -36,19 +39,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--path", type=Path, default=None, help="knowledge base folder (default: the bundled one)"
     )
     check.set_defaults(handler=check_command)
-    gate = sub.add_parser(
-        "train-gate",
-        help="learn from labelled questions which ones no procedure answers (knowledge.reject_gate)",
+    learn = sub.add_parser(
+        "train",
+        help="learn from labelled questions what the matcher gets wrong (knowledge.learned)",
         description=(
-            "Fit the reject gate on JSON-lines files of {\"q\": question, \"expect\": [codes]} (an empty"
-            " list: out of scope) and on the knowledge base's own phrasings, and write it beside them."
+            "Fit the reject gate and the sibling arbiter on JSON-lines files of {\"q\": question,"
+            " \"expect\": [codes]} (an empty list: out of scope) and write them beside the knowledge base."
         ),
     )
-    gate.add_argument("questions", nargs="+", type=Path, help="labelled question files (.jsonl)")
-    gate.add_argument(
+    learn.add_argument("questions", nargs="+", type=Path, help="labelled question files (.jsonl)")
+    learn.add_argument(
         "--path", type=Path, default=None, help="knowledge base folder (default: the bundled one)"
     )
-    gate.set_defaults(handler=train_gate_command)
+    learn.set_defaults(handler=train_command)
     unanswered = sub.add_parser(
         "unanswered",
         help=(
@@ -97,7 +100,7 @@ def check_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def train_gate_command(args: argparse.Namespace) -> int:
+def train_command(args: argparse.Namespace) -> int:
     root = args.path if args.path is not None else DEFAULT_ROOT
     try:
         labelled = [row for path in args.questions for row in read_labelled(path)]
@@ -108,16 +111,25 @@ def train_gate_command(args: argparse.Namespace) -> int:
     except KnowledgeBaseError as exc:
         print("\n".join(f"error: {e}" for e in exc.errors), file=sys.stderr)
         return 1
-    matcher = Matcher(kb, Normalizer())
-    examples = [(matcher.tokens_of(q), not codes) for q, codes in labelled]
+    matcher = Matcher(kb, Normalizer())  # without the models it trains: what they are a second look at
+    in_scope: list[tuple[str, ...]] = []
+    out_of_scope: list[tuple[str, ...]] = []
+    meant: list[tuple[tuple[str, ...], list[tuple[str, float]], str]] = []
+    for q, codes in tqdm(labelled, desc="questions", unit="q", file=sys.stderr, leave=False, disable=None):
+        tokens = matcher.words_of(q)
+        (in_scope if codes else out_of_scope).append(tokens)
+        offered = [(c.code, c.score / 100) for c in matcher.match(q).candidates]
+        code = next((c for c, _ in offered if c in codes), None)
+        if code is not None:
+            meant.append((tokens, offered, code))
     phrasings = [t for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
-    examples += [(matcher.tokens_of(t), False) for t in phrasings]
-    gate = train(examples)
-    path = write_gate(root, gate)
-    out = sum(1 for _, codes in labelled if not codes)
+    in_scope += [matcher.words_of(t) for t in phrasings]
+    gate = reject_gate.train([(t, False) for t in in_scope] + [(t, True) for t in out_of_scope])
+    arbiter = sibling_arbiter.train(meant)
+    path = write_learned(root, Learned(gate, arbiter))
     print(
-        f"{path}: trained on {len(labelled):,} questions ({out:,} out of scope) and {len(phrasings):,}"
-        f" phrasings of {len(kb.procedures)} procedures; {len(gate.to_json()['weights']):,} weights kept"
+        f"{path}: trained on {len(labelled):,} questions ({len(out_of_scope):,} out of scope) and"
+        f" {len(phrasings):,} phrasings of {len(kb.procedures)} procedures"
     )
     return 0
 

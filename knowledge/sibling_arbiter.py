@@ -1,0 +1,97 @@
+"""A learned second look at which of the matcher's best few procedures a question means.
+
+Close siblings ("Đăng ký khai sinh" / "... kết hợp nhận cha, mẹ, con", "Hòa giải tranh chấp đất đai"
+/ "Giải quyết tranh chấp đất đai") share nearly all their words, and the matcher sometimes answers
+the wrong one outright. What tells them apart in a citizen's question ("chưa đăng ký kết hôn", "đã
+hòa giải không thành") is learned here from questions labelled with their procedure: a softmax over
+the matcher's first three candidates, from the question's words for each candidate's code, the
+candidate's rank and its share. When it is sure (`overrule_at`) that a runner-up is meant rather
+than the answer, the citizen is asked to choose between them instead: one tap, never a wrong card.
+Trained without each of five groups of eight question sets and scored on them, it turned 27 wrong
+answers into a choice holding the right procedure and no right answer into a choice.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from knowledge.reject_gate import features
+
+OVERRULE_AT = 0.5
+RANKS = 3  # the matcher's candidates it looks at
+
+
+@dataclass(frozen=True)
+class SiblingArbiter:
+    rank_bias: tuple[float, ...]  # one per rank, best first
+    share_weight: float  # times the matcher's share (0–1) of each candidate
+    weights: Mapping[str, Mapping[str, float]]  # procedure code -> feature -> weight
+    overrule_at: float = OVERRULE_AT
+
+    def chances(self, tokens: Sequence[str], candidates: Sequence[tuple[str, float]]) -> list[float]:
+        """For each (code, share) candidate, best first, the probability that it is the one meant."""
+        return _chances(self.rank_bias, self.share_weight, self.weights, features(tokens), candidates)
+
+    def overrules(self, tokens: Sequence[str], candidates: Sequence[tuple[str, float]]) -> str | None:
+        """The runner-up meant instead of the first candidate, when the arbiter is sure of it."""
+        chances = self.chances(tokens, candidates[:RANKS])
+        best = max(range(len(chances)), key=chances.__getitem__, default=0)
+        return candidates[best][0] if best > 0 and chances[best] >= self.overrule_at else None
+
+
+def train(
+    examples: Iterable[tuple[Sequence[str], Sequence[tuple[str, float]], str]], epochs: int = 8, seed: int = 1
+) -> SiblingArbiter:
+    """Fit on (tokens, candidates, code meant) by stochastic gradient descent; only examples whose
+    code is among the candidates teach anything. Deterministic for a given order."""
+    data = [
+        (features(tokens), list(cands[:RANKS]), meant)
+        for tokens, cands, meant in examples
+        if len(cands) > 1 and meant in (c for c, _ in cands[:RANKS])
+    ]
+    weights: dict[str, dict[str, float]] = {}
+    rank_bias = [0.0] * RANKS
+    share_weight = 0.0
+    rate = 0.1
+    order = list(range(len(data)))
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for i in order:
+            feats, cands, meant = data[i]
+            chances = _chances(rank_bias, share_weight, weights, feats, cands)
+            for k, (code, share) in enumerate(cands):
+                error = chances[k] - (1.0 if code == meant else 0.0)
+                rank_bias[k] -= rate * error * 0.1
+                share_weight -= rate * error * share * 0.1
+                own = weights.setdefault(code, {})
+                for f in feats:
+                    own[f] = own.get(f, 0.0) - rate * error
+        rate *= 0.8
+    return SiblingArbiter(tuple(rank_bias), share_weight, weights)
+
+
+def _chances(
+    rank_bias: Sequence[float],
+    share_weight: float,
+    weights: Mapping[str, Mapping[str, float]],
+    feats: set[str],
+    candidates: Sequence[tuple[str, float]],
+) -> list[float]:
+    scores = []
+    for rank, (code, share) in enumerate(candidates):
+        own = weights.get(code, {})
+        scores.append(rank_bias[rank] + share_weight * share + sum(own.get(f, 0.0) for f in feats))
+    return _softmax(scores)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]

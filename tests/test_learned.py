@@ -1,0 +1,231 @@
+"""What is learned from labelled questions (knowledge.learned): the reject gate turns away answers to
+questions that ask for nothing here and offers a choice where the matcher gave up; the sibling arbiter
+turns a likely wrong answer into a choice. A broken file is refused like a broken procedure file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge import reject_gate, sibling_arbiter
+from knowledge.learned import LEARNED_FILE, Learned, load_learned, write_learned
+from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
+from knowledge.matcher import Matcher
+from knowledge.normalize import CLAUSE_BREAK, Normalizer
+from knowledge.reject_gate import RejectGate, features
+from knowledge.sibling_arbiter import SiblingArbiter
+from knowledge.snapshot import load_indexed
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAVINGS = "làm giấy khai sinh cho con xong, muốn mở sổ tiết kiệm đứng tên bé"
+NEUTRAL = SiblingArbiter((0.0, 0.0, 0.0), 0.0, {})  # every candidate as likely: never overrules
+UNSURE = RejectGate(bias=0.0, weights={})  # one chance in two: never overrules either
+
+
+@pytest.fixture
+def kb_dir(tmp_path: Path) -> Path:
+    target = tmp_path / "kb"
+    shutil.copytree(FIXTURES / "kb_small", target)
+    return target
+
+
+def _matcher(kb_dir: Path, gate: RejectGate = UNSURE, arbiter: SiblingArbiter = NEUTRAL) -> Matcher:
+    write_learned(kb_dir, Learned(gate, arbiter))
+    return Matcher(load_knowledge_base(kb_dir), Normalizer())
+
+
+def _gate_examples() -> list[tuple[list[str], bool]]:
+    """Birth questions in scope; the same words beside a bank's matter out of scope."""
+    asked = ["lam giay khai sinh", "khai sinh cho con", "dang ky khai sinh can gi", "khai sinh o dau"]
+    other = ["mo so tiet kiem cho con", "so tiet kiem ngan hang", "lai suat tiet kiem", "mo so tiet kiem"]
+    return [(q.split(), False) for q in asked * 40] + [(q.split(), True) for q in other * 40]
+
+
+def test_the_gate_learns_what_is_asked_elsewhere_and_keeps_what_is_asked_here() -> None:
+    gate = reject_gate.train(_gate_examples())
+    assert gate.turns_away(["muon", "mo", "so", "tiet", "kiem", "cho", "be"])
+    assert not gate.turns_away(["dang", "ky", "khai", "sinh", "cho", "con"])
+    # Both sides' words: the birth is told, the bank is asked about.
+    assert gate.out_of_scope(["khai", "sinh", "xong", "mo", "so", "tiet", "kiem"]) > 0.5
+    # A word it never saw says nothing either way.
+    assert gate.out_of_scope(["khai", "sinh", "zzz"]) == pytest.approx(gate.out_of_scope(["khai", "sinh"]))
+
+
+def test_the_arbiter_learns_which_sibling_a_wording_means() -> None:
+    both = [("1.000894", 0.6), ("1.001193", 0.4)]
+    examples = [(["khai", "sinh", "chua", "dang", "ky", "ket", "hon"], both, "1.001193")] * 30
+    examples += [(["dang", "ky", "ket", "hon"], both, "1.000894")] * 30
+    arbiter = sibling_arbiter.train(examples)
+    assert arbiter.overrules(["lam", "khai", "sinh", "chua", "ket", "hon"], both) == "1.001193"
+    assert arbiter.overrules(["dang", "ky", "ket", "hon", "can", "gi"], both) is None
+
+
+def test_training_is_repeatable() -> None:
+    assert reject_gate.train(_gate_examples()) == reject_gate.train(_gate_examples())
+
+
+def test_the_models_see_small_words_and_runs_of_words() -> None:
+    said = Normalizer().analyze("cho em hỏi, muốn làm giấy tờ").said
+    assert said == ("cho", "em", "hoi", CLAUSE_BREAK, "muon", "lam", "giay", "to")
+    assert {"muon", "muon lam", "muon lam giay"} <= features(["muon", "lam", "giay"])
+
+
+def test_the_learned_file_round_trips(tmp_path: Path) -> None:
+    gate = reject_gate.train(_gate_examples())
+    arbiter = SiblingArbiter((1.0, 0.5, 0.0), 2.0, {"1.001193": {"khai sinh": 1.5, "tiny": 0.001}})
+    write_learned(tmp_path, Learned(gate, arbiter))
+    loaded = load_learned(tmp_path)
+    assert loaded is not None
+    assert (loaded.gate.turn_away_at, loaded.gate.ask_below) == (gate.turn_away_at, gate.ask_below)
+    tokens = ["mo", "so", "tiet", "kiem"]
+    assert loaded.gate.out_of_scope(tokens) == pytest.approx(gate.out_of_scope(tokens), abs=1e-3)
+    # Weights too small to change a decision are not kept.
+    assert loaded.arbiter == SiblingArbiter((1.0, 0.5, 0.0), 2.0, {"1.001193": {"khai sinh": 1.5}})
+    assert load_learned(tmp_path / "elsewhere") is None  # a knowledge base may have none
+
+
+def _good() -> dict[str, dict[str, object]]:
+    return {
+        "reject_gate": {"turn_away_at": 0.9, "ask_below": 0.02, "bias": 0, "weights": {}},
+        "sibling_arbiter": {"overrule_at": 0.5, "rank_bias": [0, 0, 0], "share_weight": 0, "weights": {}},
+    }
+
+
+def _with(section: str, key: str, value: object) -> str:
+    data = _good()
+    if key:
+        data[section][key] = value
+    else:
+        del data[section]
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("{not json", "not valid JSON"),
+        (_with("reject_gate", "", None), "reject_gate: is required"),
+        (_with("reject_gate", "turn_away_at", 1.5), "reject_gate.turn_away_at: must be a number from 0.5"),
+        (_with("reject_gate", "bias", "x"), "reject_gate.bias: must be a number"),
+        (_with("sibling_arbiter", "rank_bias", [0]), "sibling_arbiter.rank_bias: must be a list of 3"),
+        (_with("sibling_arbiter", "weights", {"1.001193": {"a": "x"}}), "sibling_arbiter.weights.1.001193"),
+    ],
+)
+def test_a_broken_learned_file_stops_the_knowledge_base(kb_dir: Path, text: str, named: str) -> None:
+    (kb_dir / LEARNED_FILE).write_text(json.dumps(_good()), encoding="utf-8")
+    assert load_knowledge_base(kb_dir).learned is not None
+    (kb_dir / LEARNED_FILE).write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(kb_dir)
+    assert any(e.startswith(f"{LEARNED_FILE}: {named}") for e in info.value.errors), info.value.errors
+
+
+def test_the_gate_turns_away_an_answer_it_is_sure_asks_for_nothing_here(kb_dir: Path) -> None:
+    without = Matcher(load_knowledge_base(kb_dir), Normalizer()).match(SAVINGS)
+    assert without.kind == "procedure" and without.procedure is not None
+    assert without.procedure.code == "1.001193"
+    matcher = _matcher(kb_dir, gate=RejectGate(bias=0.0, weights={"tiet kiem": 10.0}))
+    turned = matcher.match(SAVINGS)
+    assert turned.kind == "none"
+    assert turned.candidates[0].code == "1.001193"  # still logged for the officials as the nearest
+    assert matcher.match("làm giấy khai sinh cho con cần gì").kind == "procedure"
+
+
+def test_a_request_given_up_on_becomes_a_choice_when_the_gate_is_sure_it_asks(kb_dir: Path) -> None:
+    # "trời có mưa" is another kind of question, so the matcher gives up on the whole message.
+    question = "làm giấy khai sinh cho con cần gì ạ, hôm nay trời có mưa không"
+    assert Matcher(load_knowledge_base(kb_dir), Normalizer()).match(question).kind == "none"
+    asked = _matcher(kb_dir, gate=RejectGate(bias=0.0, weights={"giay khai sinh": -10.0})).match(question)
+    assert asked.kind == "clarify" and [c.code for c in asked.candidates] == ["1.001193"]
+    # Nothing in view, nothing to offer, however sure the gate is that something is asked.
+    sure = _matcher(kb_dir, gate=RejectGate(bias=-10.0, weights={}))
+    assert sure.match("hôm nay trời có mưa không").kind == "none"
+
+
+def test_a_referral_is_never_turned_away(kb_dir: Path) -> None:
+    matcher = _matcher(kb_dir, gate=RejectGate(bias=5.0, weights={}))  # sure that nothing is asked here
+    assert matcher.match("làm hộ chiếu ở đâu").kind == "referral"
+    assert matcher.match("làm giấy khai sinh cho con cần gì").kind == "none"
+
+
+def test_a_retrained_file_is_not_hidden_by_the_start_up_snapshot(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert load_indexed(kb_dir, cache).kb.learned is None
+    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"tiet kiem": 10.0}), NEUTRAL))
+    assert load_indexed(kb_dir, cache).matcher.match(SAVINGS).kind == "none"
+
+
+def test_the_shipped_knowledge_base_keeps_its_own_names_and_aliases() -> None:
+    # Names and aliases are what citizens are known to ask; a bare keyword may be what they ask of
+    # another office too ("sang tên": a land title), which kb check reports.
+    kb = load_knowledge_base(DEFAULT_ROOT)
+    assert kb.learned is not None
+    matcher = Matcher(kb, Normalizer())
+    phrasings = [t for p in kb.procedures.values() for t in (p.name, *p.aliases)]
+    turned = [t for t in phrasings if kb.learned.gate.turns_away(matcher.words_of(t))]
+    assert len(phrasings) > 1000 and turned == []
+
+
+def test_kb_check_names_a_phrasing_the_gate_would_turn_away(kb_dir: Path) -> None:
+    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"khai sinh": 10.0}), NEUTRAL))
+    result = _motcua("kb", "check", "--path", str(kb_dir))
+    assert result.returncode == 0, result.stderr
+    assert "procedures/1.001193.yaml: a citizen typing" in result.stdout
+    assert "motcua kb train" in result.stdout
+
+
+def test_training_turns_a_wrong_answer_into_a_choice_of_the_siblings(kb_dir: Path, tmp_path: Path) -> None:
+    # The small knowledge base answers the marriage to a birth asked before the parents married.
+    unseen = "con sinh ra khi chưa đăng ký kết hôn thì khai sinh sao"
+    before = Matcher(load_knowledge_base(kb_dir), Normalizer()).match(unseen)
+    assert before.kind == "procedure" and before.procedure is not None
+    assert before.procedure.code == "1.000894"
+    births = ["khai sinh cho con chưa đăng ký kết hôn", "chưa đăng ký kết hôn, khai sinh cho con được không"]
+    births += ["bố mẹ chưa kết hôn, khai sinh cho bé", "khai sinh khi chưa đăng ký kết hôn cần gì"]
+    # Marriages where a birth certificate is among the papers: the marriage is meant.
+    marriages = ["đăng ký kết hôn cần giấy khai sinh không", "đi đăng ký kết hôn phải có giấy khai sinh à"]
+    marriages += ["đăng ký kết hôn cần gì", "kết hôn có phải nộp giấy khai sinh không"]
+    rows = [{"q": q, "expect": ["1.001193"]} for q in births]
+    rows += [{"q": q, "expect": ["1.000894"]} for q in marriages]
+    rows += [{"q": q, "expect": []} for q in ("mở sổ tiết kiệm cho con", "lãi suất tiết kiệm bao nhiêu")]
+    labelled = tmp_path / "questions.jsonl"
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows * 5), encoding="utf-8")
+    result = _motcua("kb", "train", str(labelled), "--path", str(kb_dir))
+    assert result.returncode == 0, result.stderr
+    assert "trained on 50 questions (10 out of scope)" in result.stdout
+    matcher = Matcher(load_knowledge_base(kb_dir), Normalizer())
+    after = matcher.match(unseen)
+    assert after.kind == "clarify"
+    assert [c.code for c in after.candidates[:2]] == ["1.001193", "1.000894"]
+    # A marriage asked with the birth certificate among its papers is still answered outright.
+    kept = matcher.match("đăng ký kết hôn có cần mang giấy khai sinh không")
+    assert kept.kind == "procedure" and kept.procedure is not None and kept.procedure.code == "1.000894"
+
+
+def test_training_replaces_a_broken_file(kb_dir: Path, tmp_path: Path) -> None:
+    (kb_dir / LEARNED_FILE).write_text('{"threshold": 0.9}', encoding="utf-8")  # an older layout
+    labelled = tmp_path / "questions.jsonl"
+    labelled.write_text('{"q": "làm giấy khai sinh", "expect": ["1.001193"]}\n', encoding="utf-8")
+    result = _motcua("kb", "train", str(labelled), "--path", str(kb_dir))
+    assert result.returncode == 0, result.stderr
+    assert load_knowledge_base(kb_dir).learned is not None
+
+
+def test_training_refuses_a_bad_line_and_writes_nothing(kb_dir: Path, tmp_path: Path) -> None:
+    labelled = tmp_path / "questions.jsonl"
+    labelled.write_text('{"q": "làm giấy khai sinh", "expect": []}\n{"question": "?"}\n', encoding="utf-8")
+    result = _motcua("kb", "train", str(labelled), "--path", str(kb_dir))
+    assert result.returncode == 1
+    assert f"{labelled}:2: not a" in result.stderr
+    assert not (kb_dir / LEARNED_FILE).exists()
+
+
+def _motcua(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, encoding="utf-8", timeout=120
+    )
