@@ -41,6 +41,7 @@ FIFTEENTH = Path(__file__).parent / "data" / "eval-questions-15.jsonl"
 SIXTEENTH = Path(__file__).parent / "data" / "eval-questions-16.jsonl"
 SEVENTEENTH = Path(__file__).parent / "data" / "eval-questions-17.jsonl"
 EIGHTEENTH = Path(__file__).parent / "data" / "eval-questions-18.jsonl"
+NINETEENTH = Path(__file__).parent / "data" / "eval-questions-19.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -61,6 +62,7 @@ ALL_SETS = (
     SIXTEENTH,
     SEVENTEENTH,
     EIGHTEENTH,
+    NINETEENTH,
 )
 
 
@@ -173,24 +175,31 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # the end of that session, never read: the days after a birth, a wedding or a death, citizens quoting
 # decrees, negation and contrast, asking on someone's behalf, Highland villagers writing Vietnamese as a
 # second language, errands beside a procedure, chatty messages, craft-village workers; 1,548 in scope,
-# 744 out) 94.8 / 97.4 / 1.3 / 90.6 unseen (the session-start code: 94.7 / 97.4 / 1.2 / 88.7).
+# 744 out) 94.8 / 97.4 / 1.3 / 90.6 unseen (the session-start code: 94.7 / 97.4 / 1.2 / 88.7);
+# nineteenth (eight more, scored unseen: new mothers at night, workers back from Korea and Japan,
+# retired teachers and veterans, voice-to-text, elliptic follow-ups, traders and landlords, students
+# with slang, family and neighbour disputes; 1,572 in scope, 742 out) 95.2 / 97.3 / 1.5 / 90.0 on the
+# session-start code, 95.0 / 98.5 / 0.6 / 93.7 with the learned models trained on the first eighteen.
+# Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
+# so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
-THIRD_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.99)
-FOURTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.01, reject=0.985)
-FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.01, reject=0.965)
-SIXTH_FLOOR = Thresholds(direct=0.965, one_tap=0.98, wrong=0.01, reject=0.975)
-SEVENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.955)
-EIGHTH_FLOOR = Thresholds(direct=0.95, one_tap=0.975, wrong=0.013, reject=0.97)
-NINTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.01, reject=0.96)
-TENTH_FLOOR = Thresholds(direct=0.955, one_tap=0.98, wrong=0.01, reject=0.945)
-ELEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.97, wrong=0.013, reject=0.945)
-TWELFTH_FLOOR = Thresholds(direct=0.955, one_tap=0.975, wrong=0.013, reject=0.95)
-THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.01, reject=0.935)
-FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.97, wrong=0.013, reject=0.92)
-FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.98, wrong=0.009, reject=0.94)
-SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.965, wrong=0.016, reject=0.925)
-SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.96, wrong=0.015, reject=0.94)
-EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.97, wrong=0.014, reject=0.9)
+THIRD_FLOOR = Thresholds(direct=0.965, one_tap=0.985, wrong=0.004, reject=0.99)
+FOURTH_FLOOR = Thresholds(direct=0.97, one_tap=0.985, wrong=0.003, reject=0.985)
+FIFTH_FLOOR = Thresholds(direct=0.98, one_tap=0.99, wrong=0.004, reject=0.98)
+SIXTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.985)
+SEVENTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.98)
+EIGHTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.985)
+NINTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.98)
+TENTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.005, reject=0.975)
+ELEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.98, wrong=0.007, reject=0.97)
+TWELFTH_FLOOR = Thresholds(direct=0.955, one_tap=0.985, wrong=0.005, reject=0.975)
+THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.005, reject=0.975)
+FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.98, wrong=0.007, reject=0.975)
+FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.004, reject=0.975)
+SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.975, wrong=0.008, reject=0.975)
+SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.975, wrong=0.007, reject=0.98)
+EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.006, reject=0.98)
+NINETEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.005, reject=0.965)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -240,6 +249,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(SIXTEENTH, 1500, 700, SIXTEENTH_FLOOR, id="sixteenth"),
         pytest.param(SEVENTEENTH, 1500, 700, SEVENTEENTH_FLOOR, id="seventeenth"),
         pytest.param(EIGHTEENTH, 1500, 700, EIGHTEENTH_FLOOR, id="eighteenth"),
+        pytest.param(NINETEENTH, 1500, 700, NINETEENTH_FLOOR, id="nineteenth"),
     ],
 )
 def test_question_sets_written_by_others(
