@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -40,16 +40,15 @@ class RejectGate:
     turn_away_at: float = TURN_AWAY_AT
     ask_below: float = ASK_BELOW
 
-    def out_of_scope(self, tokens: Sequence[str]) -> float:
-        """The probability that a question read as `tokens` asks for nothing in the knowledge base."""
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in features(tokens))
-        return _sigmoid(z)
+    def out_of_scope(self, words: Sequence[str]) -> float:
+        """The probability that a question read as `words` asks for nothing in the knowledge base."""
+        return _sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features(words)))
 
-    def turns_away(self, tokens: Sequence[str]) -> bool:
-        return self.out_of_scope(tokens) >= self.turn_away_at
+    def turns_away(self, words: Sequence[str]) -> bool:
+        return self.out_of_scope(words) >= self.turn_away_at
 
-    def sure_it_asks(self, tokens: Sequence[str]) -> bool:
-        return self.out_of_scope(tokens) < self.ask_below
+    def sure_it_asks(self, words: Sequence[str]) -> bool:
+        return self.out_of_scope(words) < self.ask_below
 
 
 def features(words: Sequence[str]) -> set[str]:
@@ -59,30 +58,35 @@ def features(words: Sequence[str]) -> set[str]:
     return {*words, *pairs, *(f"{ab} {c}" for ab, c in zip(pairs, words[2:], strict=False))}
 
 
-def train(
-    examples: Iterable[tuple[Sequence[str], bool]], epochs: int = 12, seed: int = 1
-) -> RejectGate:
-    """Fit on (tokens, out of scope?) pairs by stochastic gradient descent. Features seen in only one
-    example are dropped: they would learn that example by heart. Deterministic for a given order."""
-    rows = [(features(tokens), out) for tokens, out in examples]
+def train(examples: Iterable[tuple[Sequence[str], bool]], epochs: int = 12, seed: int = 1) -> RejectGate:
+    """Fit on (words, out of scope?) pairs. Features seen in only one example are dropped: they would
+    learn that example by heart."""
+    rows = [(features(words), out) for words, out in examples]
     seen = Counter(f for feats, _ in rows for f in feats)
-    data = [([f for f in feats if seen[f] >= 2], 1.0 if out else 0.0) for feats, out in rows]
+    data = [(sorted(f for f in feats if seen[f] >= 2), 1.0 if out else 0.0) for feats, out in rows]
     weights: dict[str, float] = {}
     bias = 0.0
-    rate = 0.2
-    order = list(range(len(data)))
+    for i, rate in passes(len(data), epochs, 0.2, seed):
+        feats, target = data[i]
+        error = _sigmoid(bias + sum(weights.get(f, 0.0) for f in feats)) - target
+        bias -= rate * error * 0.1
+        for f in feats:
+            w = weights.get(f, 0.0)
+            weights[f] = w - rate * (error + _L2 * w)
+    return RejectGate(bias, weights)
+
+
+def passes(n: int, epochs: int, rate: float, seed: int) -> Iterator[tuple[int, float]]:
+    """Stochastic gradient descent, the way both learned models are fitted: every example once per
+    epoch in a shuffled order, the learning rate decaying from one epoch to the next. Seeded, and the
+    callers add up features in sorted order, so the same examples always give the same model."""
+    order = list(range(n))
     rng = random.Random(seed)
     for _ in range(epochs):
         rng.shuffle(order)
         for i in order:
-            feats, target = data[i]
-            error = _sigmoid(bias + sum(weights.get(f, 0.0) for f in feats)) - target
-            bias -= rate * error * 0.1
-            for f in feats:
-                w = weights.get(f, 0.0)
-                weights[f] = w - rate * (error + _L2 * w)
+            yield i, rate
         rate *= 0.8
-    return RejectGate(bias, weights)
 
 
 _L2 = 1e-5

@@ -14,11 +14,10 @@ answers into a choice holding the right procedure and no right answer into a cho
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from knowledge.reject_gate import features
+from knowledge.reject_gate import features, passes
 
 OVERRULE_AT = 0.5
 RANKS = 3  # the matcher's candidates it looks at
@@ -31,13 +30,13 @@ class SiblingArbiter:
     weights: Mapping[str, Mapping[str, float]]  # procedure code -> feature -> weight
     overrule_at: float = OVERRULE_AT
 
-    def chances(self, tokens: Sequence[str], candidates: Sequence[tuple[str, float]]) -> list[float]:
+    def chances(self, words: Sequence[str], candidates: Sequence[tuple[str, float]]) -> list[float]:
         """For each (code, share) candidate, best first, the probability that it is the one meant."""
-        return _chances(self.rank_bias, self.share_weight, self.weights, features(tokens), candidates)
+        return _chances(self.rank_bias, self.share_weight, self.weights, features(words), candidates)
 
-    def overrules(self, tokens: Sequence[str], candidates: Sequence[tuple[str, float]]) -> str | None:
+    def overrules(self, words: Sequence[str], candidates: Sequence[tuple[str, float]]) -> str | None:
         """The runner-up meant instead of the first candidate, when the arbiter is sure of it."""
-        chances = self.chances(tokens, candidates[:RANKS])
+        chances = self.chances(words, candidates[:RANKS])
         best = max(range(len(chances)), key=chances.__getitem__, default=0)
         return candidates[best][0] if best > 0 and chances[best] >= self.overrule_at else None
 
@@ -45,32 +44,26 @@ class SiblingArbiter:
 def train(
     examples: Iterable[tuple[Sequence[str], Sequence[tuple[str, float]], str]], epochs: int = 8, seed: int = 1
 ) -> SiblingArbiter:
-    """Fit on (tokens, candidates, code meant) by stochastic gradient descent; only examples whose
-    code is among the candidates teach anything. Deterministic for a given order."""
+    """Fit on (words, candidates, code meant); only examples whose code is among at least two
+    candidates teach anything."""
     data = [
-        (features(tokens), list(cands[:RANKS]), meant)
-        for tokens, cands, meant in examples
+        (sorted(features(words)), list(cands[:RANKS]), meant)
+        for words, cands, meant in examples
         if len(cands) > 1 and meant in (c for c, _ in cands[:RANKS])
     ]
     weights: dict[str, dict[str, float]] = {}
     rank_bias = [0.0] * RANKS
     share_weight = 0.0
-    rate = 0.1
-    order = list(range(len(data)))
-    rng = random.Random(seed)
-    for _ in range(epochs):
-        rng.shuffle(order)
-        for i in order:
-            feats, cands, meant = data[i]
-            chances = _chances(rank_bias, share_weight, weights, feats, cands)
-            for k, (code, share) in enumerate(cands):
-                error = chances[k] - (1.0 if code == meant else 0.0)
-                rank_bias[k] -= rate * error * 0.1
-                share_weight -= rate * error * share * 0.1
-                own = weights.setdefault(code, {})
-                for f in feats:
-                    own[f] = own.get(f, 0.0) - rate * error
-        rate *= 0.8
+    for i, rate in passes(len(data), epochs, 0.1, seed):
+        feats, cands, meant = data[i]
+        chances = _chances(rank_bias, share_weight, weights, feats, cands)
+        for k, (code, share) in enumerate(cands):
+            error = chances[k] - (1.0 if code == meant else 0.0)
+            rank_bias[k] -= rate * error * 0.1
+            share_weight -= rate * error * share * 0.1
+            own = weights.setdefault(code, {})
+            for f in feats:
+                own[f] = own.get(f, 0.0) - rate * error
     return SiblingArbiter(tuple(rank_bias), share_weight, weights)
 
 
@@ -78,7 +71,7 @@ def _chances(
     rank_bias: Sequence[float],
     share_weight: float,
     weights: Mapping[str, Mapping[str, float]],
-    feats: set[str],
+    feats: Iterable[str],
     candidates: Sequence[tuple[str, float]],
 ) -> list[float]:
     scores = []

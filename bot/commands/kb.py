@@ -118,6 +118,8 @@ def train_command(args: argparse.Namespace) -> int:
     for q, codes in tqdm(labelled, desc="questions", unit="q", file=sys.stderr, leave=False, disable=None):
         tokens = matcher.words_of(q)
         (in_scope if codes else out_of_scope).append(tokens)
+        # The shares may differ in their last digit from one run to the next (the matcher adds floats
+        # in set order), and so may a few arbiter weights in a retrained file.
         offered = [(c.code, c.score / 100) for c in matcher.match(q).candidates]
         code = next((c for c, _ in offered if c in codes), None)
         if code is not None:
