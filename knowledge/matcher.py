@@ -78,12 +78,18 @@ Stages:
    clearly better evidenced, or another candidate much better evidenced,
    when asking is safer; otherwise ask the citizen to choose among up to
    three procedures, best first.
+5. Second look, when the knowledge base has learned models (knowledge.learned,
+   trained on labelled questions): the reject gate turns an answer or a choice
+   into none when it is sure nothing here is asked, or a none with procedures
+   in view into a choice of them when it is sure something is; the sibling
+   arbiter turns an answer into a choice when it is sure a runner-up is meant.
+   A referral is never overruled.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
 and the two tests/data question sets (few parameters, rounded); thresholds
 were checked on question sets written by other people and kept outside the
 repository. The features themselves come from the knowledge base only, never
-from the questions.
+from the questions; only the second look learns from questions.
 """
 
 from __future__ import annotations
