@@ -55,7 +55,7 @@ def write_learned(root: Path, learned: Learned) -> Path:
             "overrule_at": arbiter.overrule_at,
             "rank_bias": [round(b, 4) for b in arbiter.rank_bias],
             "share_weight": round(arbiter.share_weight, 4),
-            "weights": {code: kept for code, w in sorted(arbiter.weights.items()) if (kept := _kept(w))},
+            "weights": {f: kept for f, row in sorted(arbiter.weights.items()) if (kept := _kept(row))},
         },
     }
     path = root / LEARNED_FILE
@@ -78,7 +78,8 @@ def _gate(data: dict[str, Any]) -> RejectGate:
     turn_away_at = _number(data, "reject_gate", "turn_away_at", 0.5, 1.0)
     ask_below = _number(data, "reject_gate", "ask_below", 0.0, 0.5)
     bias = _number(data, "reject_gate", "bias")
-    return RejectGate(bias, _weights(data.get("weights"), "reject_gate.weights"), turn_away_at, ask_below)
+    weights = _weights(data.get("weights"), "reject_gate.weights", "feature")
+    return RejectGate(bias, weights, turn_away_at, ask_below)
 
 
 def _arbiter(data: dict[str, Any]) -> SiblingArbiter:
@@ -89,8 +90,8 @@ def _arbiter(data: dict[str, Any]) -> SiblingArbiter:
     share_weight = _number(data, "sibling_arbiter", "share_weight")
     raw = data.get("weights")
     if not isinstance(raw, dict):
-        raise ValueError("sibling_arbiter.weights: must map each procedure code to its weights")
-    weights = {str(code): _weights(w, f"sibling_arbiter.weights.{code}") for code, w in raw.items()}
+        raise ValueError("sibling_arbiter.weights: must map each feature to its weight per procedure")
+    weights = {str(f): _weights(row, f"sibling_arbiter.weights.{f}", "code") for f, row in raw.items()}
     return SiblingArbiter(tuple(float(b) for b in rank_bias), share_weight, weights, overrule_at)
 
 
@@ -105,9 +106,9 @@ def _number(
     return float(x)
 
 
-def _weights(raw: object, where: str) -> dict[str, float]:
+def _weights(raw: object, where: str, key: str) -> dict[str, float]:
     if not isinstance(raw, dict) or not all(map(_is_number, raw.values())):
-        raise ValueError(f"{where}: must map each feature to a number")
+        raise ValueError(f"{where}: must map each {key} to a number")
     return {str(f): float(w) for f, w in raw.items()}
 
 

@@ -115,6 +115,7 @@ from knowledge.learned import Learned
 from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
 from knowledge.normalize import DONE, NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
+from knowledge.reject_gate import features
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
@@ -948,7 +949,8 @@ class Matcher:
         gate = self.kb.learned.gate
         out = []
         for p in self.kb.procedures.values():
-            turned = [t for t in (p.name, *p.aliases, *p.keywords) if gate.turns_away(self.words_of(t))]
+            phrasings = (p.name, *p.aliases, *p.keywords)
+            turned = [t for t in phrasings if gate.turns_away(features(self.words_of(t)))]
             if turned:
                 out.append(
                     f"{PROCEDURES_DIR}/{p.code}.yaml: a citizen typing {turned[0]!r} would not be"
@@ -1013,17 +1015,20 @@ class Matcher:
     def _second_look(self, decided: Match, words: Sequence[str], learned: Learned) -> Match:
         """Where the models trained on labelled questions (knowledge.learned) are sure the matcher's
         decision is wrong, theirs stands; a referral is never overruled."""
-        if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(words):
+        if decided.kind == "referral" or not decided.candidates:
+            return decided
+        feats = features(words)
+        if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(feats):
             # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
             # questions worded like it have asked for nothing here.
             return Match("none", None, None, decided.score, decided.candidates)
-        if decided.kind == "none" and decided.candidates and learned.gate.sure_it_asks(words):
+        if decided.kind == "none" and learned.gate.sure_it_asks(feats):
             # "đk kết hôn có mất phí ko … 😂": read as a joke, but questions worded like it have
             # asked for one of the procedures in view; a choice beats "not understood".
             return replace(decided, kind="clarify", asks_nothing=False)
         if decided.kind == "procedure":
             shares = [(c.code, c.score / 100) for c in decided.candidates]
-            meant = learned.arbiter.overrules(words, shares)
+            meant = learned.arbiter.overrules(feats, shares)
             if meant is not None:
                 # "ck chưa đkkh, làm gks có tên ba được ko": the words of "Đăng ký khai sinh", but
                 # questions worded like it meant its sibling; a tap between the two beats a wrong card.

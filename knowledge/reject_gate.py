@@ -40,15 +40,17 @@ class RejectGate:
     turn_away_at: float = TURN_AWAY_AT
     ask_below: float = ASK_BELOW
 
-    def out_of_scope(self, words: Sequence[str]) -> float:
-        """The probability that a question read as `words` asks for nothing in the knowledge base."""
-        return _sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in features(words)))
+    def out_of_scope(self, feats: Iterable[str]) -> float:
+        """The probability that a question with these `features()` asks for nothing in the knowledge
+        base."""
+        weights = self.weights
+        return _sigmoid(self.bias + sum(weights.get(f, 0.0) for f in feats))
 
-    def turns_away(self, words: Sequence[str]) -> bool:
-        return self.out_of_scope(words) >= self.turn_away_at
+    def turns_away(self, feats: Iterable[str]) -> bool:
+        return self.out_of_scope(feats) >= self.turn_away_at
 
-    def sure_it_asks(self, words: Sequence[str]) -> bool:
-        return self.out_of_scope(words) < self.ask_below
+    def sure_it_asks(self, feats: Iterable[str]) -> bool:
+        return self.out_of_scope(feats) < self.ask_below
 
 
 def features(words: Sequence[str]) -> set[str]:

@@ -27,16 +27,19 @@ RANKS = 3  # the matcher's candidates it looks at
 class SiblingArbiter:
     rank_bias: tuple[float, ...]  # one per rank, best first
     share_weight: float  # times the matcher's share (0–1) of each candidate
-    weights: Mapping[str, Mapping[str, float]]  # procedure code -> feature -> weight
+    # feature -> procedure code -> weight: a question's features are looked up once, whatever the
+    # candidates, and most of them are not here at all.
+    weights: Mapping[str, Mapping[str, float]]
     overrule_at: float = OVERRULE_AT
 
-    def chances(self, words: Sequence[str], candidates: Sequence[tuple[str, float]]) -> list[float]:
-        """For each (code, share) candidate, best first, the probability that it is the one meant."""
-        return _chances(self.rank_bias, self.share_weight, self.weights, features(words), candidates)
+    def chances(self, feats: Iterable[str], candidates: Sequence[tuple[str, float]]) -> list[float]:
+        """For each (code, share) candidate, best first, the probability that it is the one meant, from
+        the question's `features()`."""
+        return _chances(self.rank_bias, self.share_weight, self.weights, feats, candidates)
 
-    def overrules(self, words: Sequence[str], candidates: Sequence[tuple[str, float]]) -> str | None:
+    def overrules(self, feats: Iterable[str], candidates: Sequence[tuple[str, float]]) -> str | None:
         """The runner-up meant instead of the first candidate, when the arbiter is sure of it."""
-        chances = self.chances(words, candidates[:RANKS])
+        chances = self.chances(feats, candidates[:RANKS])
         best = max(range(len(chances)), key=chances.__getitem__, default=0)
         return candidates[best][0] if best > 0 and chances[best] >= self.overrule_at else None
 
@@ -61,9 +64,9 @@ def train(
             error = chances[k] - (1.0 if code == meant else 0.0)
             rank_bias[k] -= rate * error * 0.1
             share_weight -= rate * error * share * 0.1
-            own = weights.setdefault(code, {})
             for f in feats:
-                own[f] = own.get(f, 0.0) - rate * error
+                row = weights.setdefault(f, {})
+                row[code] = row.get(code, 0.0) - rate * error
     return SiblingArbiter(tuple(rank_bias), share_weight, weights)
 
 
@@ -74,10 +77,12 @@ def _chances(
     feats: Iterable[str],
     candidates: Sequence[tuple[str, float]],
 ) -> list[float]:
-    scores = []
-    for rank, (code, share) in enumerate(candidates):
-        own = weights.get(code, {})
-        scores.append(rank_bias[rank] + share_weight * share + sum(own.get(f, 0.0) for f in feats))
+    scores = [rank_bias[rank] + share_weight * share for rank, (_, share) in enumerate(candidates)]
+    for f in feats:
+        row = weights.get(f)
+        if row:
+            for rank, (code, _) in enumerate(candidates):
+                scores[rank] += row.get(code, 0.0)
     return _softmax(scores)
 
 
