@@ -6,9 +6,10 @@ the wrong one outright. What tells them apart in a citizen's question ("chưa đ
 hòa giải không thành") is learned here from questions labelled with their procedure: a softmax over
 the matcher's first three candidates, from the question's words for each candidate's code, the
 candidate's rank and its share. When it is sure (`overrule_at`) that a runner-up is meant rather
-than the answer, the citizen is asked to choose between them instead: one tap, never a wrong card.
-Trained without each of five groups of eight question sets and scored on them, it turned 27 wrong
-answers into a choice holding the right procedure and no right answer into a choice.
+than the answer, the citizen is asked to choose between them instead: one tap rather than a wrong
+card. Trained without each of five groups of eight question sets and scored on them, it turned 38
+wrong answers into a choice holding the right procedure, one into a choice without it, and no right
+answer into a choice.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ RANKS = 3  # the matcher's candidates it looks at
 class SiblingArbiter:
     rank_bias: tuple[float, ...]  # one per rank, best first
     share_weight: float  # times the matcher's share (0–1) of each candidate
-    # feature -> procedure code -> weight: a question's features are looked up once, whatever the
-    # candidates, and most of them are not here at all.
+    # feature -> procedure code -> weight, so that a question's features are looked up once whatever
+    # the candidates
     weights: Mapping[str, Mapping[str, float]]
     overrule_at: float = OVERRULE_AT
 
