@@ -52,7 +52,7 @@ def write_learned(root: Path, learned: Learned) -> Path:
             "weights": _kept(gate.weights),
         },
         "sibling_arbiter": {
-            "overrule_at": arbiter.overrule_at,
+            "keep_at": arbiter.keep_at,
             "rank_bias": [round(b, 4) for b in arbiter.rank_bias],
             "share_weight": round(arbiter.share_weight, 4),
             "weights": {f: kept for f, row in sorted(arbiter.weights.items()) if (kept := _kept(row))},
@@ -83,7 +83,7 @@ def _gate(data: dict[str, Any]) -> RejectGate:
 
 
 def _arbiter(data: dict[str, Any]) -> SiblingArbiter:
-    overrule_at = _number(data, "sibling_arbiter", "overrule_at", 0.0, 1.0)
+    keep_at = _number(data, "sibling_arbiter", "keep_at", 0.0, 1.0)
     rank_bias = data.get("rank_bias")
     if not isinstance(rank_bias, list) or len(rank_bias) != RANKS or not all(map(_is_number, rank_bias)):
         raise ValueError(f"sibling_arbiter.rank_bias: must be a list of {RANKS} numbers")
@@ -92,7 +92,7 @@ def _arbiter(data: dict[str, Any]) -> SiblingArbiter:
     if not isinstance(raw, dict):
         raise ValueError("sibling_arbiter.weights: must map each feature to its weight per procedure")
     weights = {str(f): _weights(row, f"sibling_arbiter.weights.{f}", "code") for f, row in raw.items()}
-    return SiblingArbiter(tuple(float(b) for b in rank_bias), share_weight, weights, overrule_at)
+    return SiblingArbiter(tuple(float(b) for b in rank_bias), share_weight, weights, keep_at)
 
 
 def _number(

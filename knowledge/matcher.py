@@ -82,7 +82,8 @@ Stages:
    trained on labelled questions): the reject gate turns an answer or a choice
    into none when it is sure nothing here is asked, or a none with procedures
    in view into a choice of them when it is sure something is; the sibling
-   arbiter turns an answer into a choice when it is sure a runner-up is meant.
+   arbiter turns an answer into a choice unless it is sure enough that the
+   answer is the one meant.
    A referral is never overruled.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
@@ -115,7 +116,7 @@ from knowledge.learned import Learned
 from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
 from knowledge.normalize import DONE, NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
-from knowledge.reject_gate import features
+from knowledge.reject_gate import features, in_view
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
@@ -940,6 +941,11 @@ class Matcher:
         text = text[:MAX_QUESTION_CHARS]
         return self.normalizer.analyze(text, known=self._unigrams, cache=self._words).said
 
+    def _gate_features(self, phrasing: str, code: str) -> set[str]:
+        """What the reject gate sees of a phrasing typed as a question, its procedure put first."""
+        words = self.words_of(phrasing)
+        return features(words) | in_view(words, code)
+
     def gated_phrasings(self) -> list[str]:
         """Phrasings of a procedure that the reject gate would turn away if a citizen typed them, as
         warnings for `motcua kb check`: a procedure added or reworded since the gate was trained, or
@@ -950,7 +956,7 @@ class Matcher:
         out = []
         for p in self.kb.procedures.values():
             phrasings = (p.name, *p.aliases, *p.keywords)
-            turned = [t for t in phrasings if gate.turns_away(features(self.words_of(t)))]
+            turned = [t for t in phrasings if gate.turns_away(self._gate_features(t, p.code))]
             if turned:
                 out.append(
                     f"{PROCEDURES_DIR}/{p.code}.yaml: a citizen typing {turned[0]!r} would not be"
@@ -1018,21 +1024,23 @@ class Matcher:
         if decided.kind == "referral" or not decided.candidates:
             return decided
         feats = features(words)
-        if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(feats):
+        gate_feats = feats | in_view(words, decided.candidates[0].code)
+        if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(gate_feats):
             # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
             # questions worded like it have asked for nothing here.
             return Match("none", None, None, decided.score, decided.candidates)
-        if decided.kind == "none" and learned.gate.sure_it_asks(feats):
+        if decided.kind == "none" and learned.gate.sure_it_asks(gate_feats):
             # "đk kết hôn có mất phí ko … 😂": read as a joke, but questions worded like it have
             # asked for one of the procedures in view; a choice beats "not understood".
             return replace(decided, kind="clarify", asks_nothing=False)
         if decided.kind == "procedure":
             shares = [(c.code, c.score / 100) for c in decided.candidates]
-            meant = learned.arbiter.overrules(feats, shares)
-            if meant is not None:
+            likeliest = learned.arbiter.doubts(feats, shares)
+            if likeliest is not None:
                 # "ck chưa đkkh, làm gks có tên ba được ko": the words of "Đăng ký khai sinh", but
-                # questions worded like it meant its sibling; a tap between the two beats a wrong card.
-                offered = sorted(decided.candidates, key=lambda c: c.code != meant)
+                # questions worded like it often meant a sibling; a tap between them beats a wrong card.
+                order = {code: n for n, code in enumerate(likeliest)}
+                offered = sorted(decided.candidates, key=lambda c: order.get(c.code, len(order)))
                 return Match("clarify", None, None, decided.score, tuple(offered))
         return decided
 

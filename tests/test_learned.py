@@ -23,7 +23,7 @@ from knowledge.snapshot import load_indexed
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAVINGS = "làm giấy khai sinh cho con xong, muốn mở sổ tiết kiệm đứng tên bé"
-NEUTRAL = SiblingArbiter((0.0, 0.0, 0.0), 0.0, {})  # every candidate as likely: never overrules
+NEUTRAL = SiblingArbiter((0.0, 0.0, 0.0), 0.0, {}, keep_at=0.0)  # keeps every answer
 UNSURE = RejectGate(bias=0.0, weights={})  # one chance in two: never overrules either
 
 
@@ -43,11 +43,11 @@ def _features(text: str) -> set[str]:
     return features(text.split())
 
 
-def _gate_examples() -> list[tuple[list[str], bool]]:
+def _gate_examples() -> list[tuple[set[str], bool]]:
     """Birth questions in scope; the same words beside a bank's matter out of scope."""
     asked = ["lam giay khai sinh", "khai sinh cho con", "dang ky khai sinh can gi", "khai sinh o dau"]
     other = ["mo so tiet kiem cho con", "so tiet kiem ngan hang", "lai suat tiet kiem", "mo so tiet kiem"]
-    return [(q.split(), False) for q in asked * 40] + [(q.split(), True) for q in other * 40]
+    return [(_features(q), False) for q in asked * 40] + [(_features(q), True) for q in other * 40]
 
 
 def test_the_gate_learns_what_is_asked_elsewhere_and_keeps_what_is_asked_here() -> None:
@@ -60,13 +60,31 @@ def test_the_gate_learns_what_is_asked_elsewhere_and_keeps_what_is_asked_here() 
     assert gate.out_of_scope({"khai", "sinh", "zzz"}) == pytest.approx(gate.out_of_scope({"khai", "sinh"}))
 
 
+def test_the_gate_learns_what_a_word_says_beside_each_procedure() -> None:
+    # "tạm trú" beside a marriage with a foreigner is the foreigner's situation, asked here; beside a
+    # birth it is a question for the police.
+    def seen(text: str, code: str) -> set[str]:
+        return _features(text) | reject_gate.in_view(text.split(), code)
+
+    examples = [(seen("ket hon nguoi nuoc ngoai the tam tru", "2.000806"), False)] * 40
+    examples += [(seen("khai sinh xong dang ky tam tru cho con", "1.001193"), True)] * 40
+    examples += [(seen("dang ky khai sinh cho con", "1.001193"), False)] * 40
+    gate = reject_gate.train(examples)
+    # The same words, another procedure in view: without it the gate could not tell them apart.
+    beside_marriage = gate.out_of_scope(seen("the tam tru", "2.000806"))
+    assert beside_marriage < 0.5 < gate.out_of_scope(seen("the tam tru", "1.001193"))
+    tied = reject_gate.in_view(["a", CLAUSE_BREAK, "b"], "1.001193")
+    assert tied == {"@1.001193", "@1.001193:a", "@1.001193:b"}
+
+
 def test_the_arbiter_learns_which_sibling_a_wording_means() -> None:
     both = [("1.000894", 0.6), ("1.001193", 0.4)]
     examples = [(["khai", "sinh", "chua", "dang", "ky", "ket", "hon"], both, "1.001193")] * 30
     examples += [(["dang", "ky", "ket", "hon"], both, "1.000894")] * 30
     arbiter = sibling_arbiter.train(examples)
-    assert arbiter.overrules(_features("lam khai sinh chua ket hon"), both) == "1.001193"
-    assert arbiter.overrules(_features("dang ky ket hon can gi"), both) is None
+    assert arbiter.doubts(_features("lam khai sinh chua ket hon"), both) == ["1.001193", "1.000894"]
+    assert arbiter.doubts(_features("dang ky ket hon can gi"), both) is None
+    assert arbiter.doubts(_features("dang ky ket hon can gi"), both[:1]) is None  # nothing to ask between
 
 
 def test_training_is_repeatable() -> None:
@@ -97,7 +115,7 @@ def test_the_learned_file_round_trips(tmp_path: Path) -> None:
 def _good() -> dict[str, dict[str, object]]:
     return {
         "reject_gate": {"turn_away_at": 0.9, "ask_below": 0.02, "bias": 0, "weights": {}},
-        "sibling_arbiter": {"overrule_at": 0.5, "rank_bias": [0, 0, 0], "share_weight": 0, "weights": {}},
+        "sibling_arbiter": {"keep_at": 0.8, "rank_bias": [0, 0, 0], "share_weight": 0, "weights": {}},
     }
 
 

@@ -8,6 +8,7 @@ import logging
 import os
 import pickle
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -230,7 +231,9 @@ def test_a_restart_after_an_edit_reuses_the_older_snapshot(kb_dir: Path, tmp_pat
 
 
 def test_analyses_are_not_reused_across_other_synonyms(tmp_path: Path) -> None:
-    kb = load_knowledge_base()
+    # Without the learned models: they were trained with the shipped synonyms, and know lanterns as
+    # something no procedure here answers.
+    kb = replace(load_knowledge_base(), learned=None)
     synonyms = tmp_path / "synonyms.yaml"
     text = DEFAULT_SYNONYMS.read_text(encoding="utf-8")
     # The new synonyms change how the knowledge base itself reads: "khai sinh" is now "lồng đèn".

@@ -112,21 +112,21 @@ def train_command(args: argparse.Namespace) -> int:
         print("\n".join(f"error: {e}" for e in exc.errors), file=sys.stderr)
         return 1
     matcher = Matcher(kb, Normalizer())  # without the models it trains: what they are a second look at
-    in_scope: list[tuple[str, ...]] = []
-    out_of_scope: list[tuple[str, ...]] = []
+    in_scope: list[set[str]] = []
+    out_of_scope: list[set[str]] = []
     meant: list[tuple[tuple[str, ...], list[tuple[str, float]], str]] = []
     for q, codes in tqdm(labelled, desc="questions", unit="q", file=sys.stderr, leave=False, disable=None):
         tokens = matcher.words_of(q)
-        (in_scope if codes else out_of_scope).append(tokens)
         # The shares may differ in their last digit from one run to the next (the matcher adds floats
         # in set order), and so may a few arbiter weights in a retrained file.
         offered = [(c.code, c.score / 100) for c in matcher.match(q).candidates]
+        (in_scope if codes else out_of_scope).append(_gate_features(tokens, offered))
         code = next((c for c, _ in offered if c in codes), None)
         if code is not None:
             meant.append((tokens, offered, code))
     phrasings = [t for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
-    in_scope += [matcher.words_of(t) for t in phrasings]
-    gate = reject_gate.train([(t, False) for t in in_scope] + [(t, True) for t in out_of_scope])
+    in_scope += [reject_gate.features(matcher.words_of(t)) for t in phrasings]
+    gate = reject_gate.train([(f, False) for f in in_scope] + [(f, True) for f in out_of_scope])
     arbiter = sibling_arbiter.train(meant)
     path = write_learned(root, Learned(gate, arbiter))
     print(
@@ -134,6 +134,12 @@ def train_command(args: argparse.Namespace) -> int:
         f" {len(phrasings):,} phrasings of {len(kb.procedures)} procedures"
     )
     return 0
+
+
+def _gate_features(words: tuple[str, ...], offered: list[tuple[str, float]]) -> set[str]:
+    """What the reject gate sees of a question: as the matcher's second look computes it."""
+    feats = reject_gate.features(words)
+    return feats | reject_gate.in_view(words, offered[0][0]) if offered else feats
 
 
 def read_labelled(path: Path) -> list[tuple[str, list[str]]]:
