@@ -105,7 +105,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import chain
+from itertools import chain, pairwise
 from operator import add, itemgetter
 from typing import Literal
 
@@ -591,9 +591,33 @@ class Matcher:
                 if left in self._unigrams and right in self._unigrams and f"{left} {right}" in self._idf:
                     best = f"{left} {right}"
                     break
+        if best is None and len(word) >= 4 and word[0] == word[1] and word[0] not in "aeiouyd":
+            best = self._correct(word[1:])  # "kkhaitu": a key held too long ("dd" is Telex for đ)
         if len(self._typo_cache) < 50_000:
             self._typo_cache[word] = best
         return best
+
+    def _split_in_context(self, word: str, prev: str | None, nxt: str | None) -> list[str] | None:
+        """For a word that cannot be Vietnamese: two or three syllables typed together, at least one
+        two-word term of the index confirming them, with each other or with a neighbour ("lamkhai
+        sinh" is "làm khai sinh", "nhanconngoai" is "nhận con ngoài"). The split with the most
+        confirmed terms wins; then the one with fewer pieces."""
+        if len(word) < 5:
+            return None
+        splits = [[word[:i], word[i:]] for i in range(2, len(word) - 1)]
+        n = len(word)
+        splits += [[word[:i], word[i:j], word[j:]] for i in range(2, n - 3) for j in range(i + 2, n - 1)]
+        best: tuple[int, int, list[str]] | None = None
+        for parts in splits:
+            if not all(map(is_syllable, parts)):
+                continue
+            around = [prev, *parts, nxt]
+            confirmed = sum(
+                f"{a} {b}" in self._idf for a, b in pairwise(around) if a is not None and b is not None
+            )
+            if confirmed and (best is None or (confirmed, -len(parts)) > best[:2]):
+                best = (confirmed, -len(parts), parts)
+        return best[2] if best else None
 
     def _in_context(
         self, word: str, prev: str | None, nxt: str | None, onsets_only: bool = False
@@ -696,10 +720,15 @@ class Matcher:
                     t = fixed
             else:
                 fixed = self._correct(t)
+                if fixed is None:
+                    prev = tokens[i - 1] if i > 0 else None
+                    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+                    parts = self._split_in_context(t, prev, nxt)
+                    fixed = " ".join(parts) if parts else None
                 if fixed is not None:
                     for part in fixed.split(" "):
                         out_t.append(part)
-                        out_w.append(False)
+                        out_w.append(part not in self._unigrams)  # "lam" of "lamkhai": a small word
                         out_a.append(None)
                         out_c.append(clause)
                     continue

@@ -80,6 +80,7 @@ _FRONT_ONLY = frozenset({"ngh", "gh", "k"})
 _BACK_ONLY = frozenset({"ng", "g", "c"})
 _ONSET_RE = re.compile(_ONSET)
 _TELEX_TONES_RE = re.compile(r"[sfrxjz]")
+_STRAY_W_RE = re.compile(r"(?<=[bcdghklmnpqrstvx])w")
 _TELEX_VOWELS = (("aw", "a"), ("aa", "a"), ("ee", "e"), ("oo", "o"), ("ow", "o"), ("uw", "u"), ("w", "u"))
 _VNI_RE = re.compile(r"^[a-z]+[0-9][a-z0-9]*$")
 
@@ -198,6 +199,7 @@ def repair_typing(word: str) -> str | None:
     if not rest or rest[0] not in "aeiouyw":
         return None
     rest = _TELEX_TONES_RE.sub("", rest)
+    rest = _STRAY_W_RE.sub("", rest)  # "nuocws": the w of "ươ" typed after the whole word
     for seq, vowel in _TELEX_VOWELS:
         rest = rest.replace(seq, vowel)
     candidate = head + rest

@@ -56,6 +56,16 @@ def test_typo_one_edit_away(small: Matcher) -> None:
     assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.001193"
 
 
+@pytest.mark.parametrize("question", ["lamkhai sinh cho con", "kkhaisinh cho con", "dang kykhai sinh"])
+def test_words_typed_together_are_split_where_a_term_confirms_it(small: Matcher, question: str) -> None:
+    m = small.match(question)
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.001193", m
+
+
+def test_words_typed_together_stay_unknown_without_a_term_to_confirm_them(small: Matcher) -> None:
+    assert small.match("lamkhai").kind == "none"
+
+
 def test_abolished_procedure_is_matched_and_shown_as_abolished(small: Matcher) -> None:
     m = small.match("đăng ký nuôi con nuôi thực tế")
     assert m.kind == "procedure" and m.procedure is not None

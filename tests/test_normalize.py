@@ -74,6 +74,7 @@ def test_punctuation_and_emoji_are_dropped() -> None:
         ("hoaf", "hoa"),
         ("nhw", "nhu"),
         ("chuwngs", "chung"),
+        ("nuocws", "nuoc"),  # the w of "ươ" typed after the whole word
         ("kha1i", "khai"),
         ("d9ang", "dang"),
         ("ke61t", "ket"),
