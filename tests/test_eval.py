@@ -43,6 +43,7 @@ SEVENTEENTH = Path(__file__).parent / "data" / "eval-questions-17.jsonl"
 EIGHTEENTH = Path(__file__).parent / "data" / "eval-questions-18.jsonl"
 NINETEENTH = Path(__file__).parent / "data" / "eval-questions-19.jsonl"
 TWENTIETH = Path(__file__).parent / "data" / "eval-questions-20.jsonl"
+TWENTY_FIRST = Path(__file__).parent / "data" / "eval-questions-21.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -65,6 +66,7 @@ ALL_SETS = (
     EIGHTEENTH,
     NINETEENTH,
     TWENTIETH,
+    TWENTY_FIRST,
 )
 
 
@@ -185,7 +187,11 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # twentieth (seven more, scored unseen: grandparents raising grandchildren, people moved by the 2025
 # mergers, worried or upset citizens, Khmer, Cham, Hmong and Tay villagers, HR staff asking for
 # employees, several matters in one message, fees and deadlines; 1,363 in scope, 656 out) 94.8 / 96.7 /
-# 1.1 / 91.8 on the session-start code, 94.5 / 97.6 / 0.6 / 96.8 with the models trained on nineteen.
+# 1.1 / 91.8 on the session-start code, 94.5 / 97.6 / 0.6 / 96.8 with the models trained on nineteen;
+# twenty-first (eight more, scored unseen: Mekong elders telling the family's story, teencode, Central
+# speech, formal letters, details of a procedure, hard near-misses, clumsy phone typing, askers abroad
+# and on others' behalf; 1,652 in scope, 865 out) 92.7 / 97.5 / 0.8 / 99.2 on the session-start code,
+# 93.0 / 98.1 / 0.6 / 99.3 with that session's changes and the models trained on twenty.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -197,16 +203,17 @@ SEVENTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.98)
 EIGHTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.985)
 NINTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.004, reject=0.98)
 TENTH_FLOOR = Thresholds(direct=0.965, one_tap=0.99, wrong=0.005, reject=0.975)
-ELEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.98, wrong=0.007, reject=0.975)
+ELEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=0.975)
 TWELFTH_FLOOR = Thresholds(direct=0.955, one_tap=0.985, wrong=0.005, reject=0.98)
 THIRTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.005, reject=0.975)
-FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.98, wrong=0.007, reject=0.975)
+FOURTEENTH_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.005, reject=0.975)
 FIFTEENTH_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.004, reject=0.975)
-SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.975, wrong=0.008, reject=0.98)
-SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.975, wrong=0.007, reject=0.98)
+SIXTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.98, wrong=0.007, reject=0.98)
+SEVENTEENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.98, wrong=0.006, reject=0.98)
 EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.006, reject=0.98)
-NINETEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.005, reject=0.965)
-TWENTIETH_FLOOR = Thresholds(direct=0.94, one_tap=0.98, wrong=0.003, reject=0.98)
+NINETEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.99, wrong=0.005, reject=0.985)
+TWENTIETH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, reject=0.985)
+TWENTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.985, wrong=0.004, reject=0.99)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -258,6 +265,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(EIGHTEENTH, 1500, 700, EIGHTEENTH_FLOOR, id="eighteenth"),
         pytest.param(NINETEENTH, 1500, 700, NINETEENTH_FLOOR, id="nineteenth"),
         pytest.param(TWENTIETH, 1300, 600, TWENTIETH_FLOOR, id="twentieth"),
+        pytest.param(TWENTY_FIRST, 1600, 800, TWENTY_FIRST_FLOOR, id="twenty-first"),
     ],
 )
 def test_question_sets_written_by_others(
