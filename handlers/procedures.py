@@ -74,7 +74,7 @@ async def question(ctx: Context) -> list[Reply]:
     if match.kind == "clarify" and match.candidates:
         rows = [[(_label(c.name), f"proc:{c.code}")] for c in match.candidates[:3]]
         rows.append([(texts.NONE_OF_THESE, "proc:none")])
-        return [Reply(cards.clarify_prompt(), buttons=buttons(*rows))]
+        return [Reply(cards.clarify_prompt(beside=match.referral), buttons=buttons(*rows))]
     if match.asks_nothing:
         return [Reply(cards.asks_nothing(), buttons=_after_remark())]
     return [Reply(cards.not_understood(), buttons=_dead_end())]

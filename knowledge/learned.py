@@ -48,6 +48,7 @@ def write_learned(root: Path, learned: Learned) -> Path:
         "reject_gate": {
             "turn_away_at": gate.turn_away_at,
             "ask_below": gate.ask_below,
+            "ask_over_referral_below": gate.ask_over_referral_below,
             "bias": round(gate.bias, 4),
             "weights": _kept(gate.weights),
         },
@@ -77,9 +78,10 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
 def _gate(data: dict[str, Any]) -> RejectGate:
     turn_away_at = _number(data, "reject_gate", "turn_away_at", 0.5, 1.0)
     ask_below = _number(data, "reject_gate", "ask_below", 0.0, 0.5)
+    ask_over_referral_below = _number(data, "reject_gate", "ask_over_referral_below", 0.0, 0.5)
     bias = _number(data, "reject_gate", "bias")
     weights = _weights(data.get("weights"), "reject_gate.weights", "feature")
-    return RejectGate(bias, weights, turn_away_at, ask_below)
+    return RejectGate(bias, weights, turn_away_at, ask_below, ask_over_referral_below)
 
 
 def _arbiter(data: dict[str, Any]) -> SiblingArbiter:

@@ -83,8 +83,8 @@ Stages:
    into none when it is sure nothing here is asked, or a none with procedures
    in view into a choice of them when it is sure something is; the sibling
    arbiter turns an answer into a choice unless it is sure enough that the
-   answer is the one meant.
-   A referral is never overruled.
+   answer is the one meant. A referral becomes a choice, still naming the
+   other office, only when the gate is all but certain something here is asked.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
 and the two tests/data question sets (few parameters, rounded); thresholds
@@ -144,7 +144,8 @@ class Match:
     """The decision.
 
     `score` is the evidence (0–100) for the best candidate. `candidates` are procedures only, best
-    first: for clarify exactly the ones to offer, otherwise the runners-up for diagnostics.
+    first: for clarify exactly the ones to offer, otherwise the runners-up for diagnostics. A clarify
+    may keep the `referral` the question also named: the citizen is told of it beside the choice.
     `asks_nothing` marks a "none" for a message that was understood as no request at all (thanks,
     a complaint, a statistic or an opinion): it deserves another reply than "not understood".
     `asks_progress` marks one that asks how far the citizen's own dossier has got: the way on is the
@@ -1049,11 +1050,18 @@ class Matcher:
 
     def _second_look(self, decided: Match, words: Sequence[str], learned: Learned) -> Match:
         """Where the models trained on labelled questions (knowledge.learned) are sure the matcher's
-        decision is wrong, theirs stands; a referral is never overruled."""
-        if decided.kind == "referral" or not decided.candidates:
+        decision is wrong, theirs stands."""
+        if not decided.candidates:
             return decided
         feats = features(words)
         gate_feats = feats | in_view(words, decided.candidates[0].code)
+        if decided.kind == "referral":
+            if learned.gate.asks_here_despite_referral(gate_feats):
+                # "ly hôn rồi, giờ đăng ký kết hôn với người mới cần gì": another office's matter
+                # named, but questions worded like it asked for a procedure here. The choice keeps
+                # the referral, for the citizen who did mean it.
+                return replace(decided, kind="clarify")
+            return decided
         if decided.kind in ("procedure", "clarify") and learned.gate.turns_away(gate_feats):
             # "mới khai sinh cho con, muốn mở sổ tiết kiệm đứng tên bé": a procedure's words, but
             # questions worded like it have asked for nothing here.

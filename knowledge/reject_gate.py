@@ -16,7 +16,8 @@ knowledge.learned keeps it beside the procedure files, since what is out of scop
 is in. Only when it is very sure does it
 overrule the matcher, both ways: an answer or a choice becomes "not
 understood" (`turn_away_at`), and a "not understood" with procedures in view becomes a choice of
-them (`ask_below`). Both were chosen by training without a group of question sets and scoring it.
+them (`ask_below`), as does, still naming the other office, a referral (`ask_over_referral_below`).
+Each was chosen by training without a group of question sets and scoring it.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ from knowledge.normalize import CLAUSE_BREAK
 # up on got a choice holding the right procedure, for 8 out of scope offered one.
 TURN_AWAY_AT = 0.95
 ASK_BELOW = 0.02
+# Trained without each of six groups of three question files and scored on them: below 0.005, 44
+# questions about a procedure here that named another office's matter in passing ("ly hôn rồi, giờ
+# đăng ký kết hôn với người mới") got a choice holding the right procedure beside the referral, for 10
+# out of scope that got procedures offered beside theirs.
+ASK_OVER_REFERRAL_BELOW = 0.005
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,7 @@ class RejectGate:
     weights: Mapping[str, float]
     turn_away_at: float = TURN_AWAY_AT
     ask_below: float = ASK_BELOW
+    ask_over_referral_below: float = ASK_OVER_REFERRAL_BELOW
 
     def out_of_scope(self, feats: Iterable[str]) -> float:
         """The probability that a question with these `features()` asks for nothing in the knowledge
@@ -55,6 +62,9 @@ class RejectGate:
 
     def sure_it_asks(self, feats: Iterable[str]) -> bool:
         return self.out_of_scope(feats) < self.ask_below
+
+    def asks_here_despite_referral(self, feats: Iterable[str]) -> bool:
+        return self.out_of_scope(feats) < self.ask_over_referral_below
 
 
 def features(words: Sequence[str]) -> set[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.commands.ask import human_text
 from knowledge import reject_gate, sibling_arbiter
 from knowledge.learned import LEARNED_FILE, Learned, load_learned, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
@@ -114,7 +115,13 @@ def test_the_learned_file_round_trips(tmp_path: Path) -> None:
 
 def _good() -> dict[str, dict[str, object]]:
     return {
-        "reject_gate": {"turn_away_at": 0.9, "ask_below": 0.02, "bias": 0, "weights": {}},
+        "reject_gate": {
+            "turn_away_at": 0.9,
+            "ask_below": 0.02,
+            "ask_over_referral_below": 0.005,
+            "bias": 0,
+            "weights": {},
+        },
         "sibling_arbiter": {"keep_at": 0.8, "rank_bias": [0, 0, 0], "share_weight": 0, "weights": {}},
     }
 
@@ -174,6 +181,22 @@ def test_a_referral_is_never_turned_away(kb_dir: Path) -> None:
     matcher = _matcher(kb_dir, gate=RejectGate(bias=5.0, weights={}))  # sure that nothing is asked here
     assert matcher.match("làm hộ chiếu ở đâu").kind == "referral"
     assert matcher.match("làm giấy khai sinh cho con cần gì").kind == "none"
+
+
+def test_a_referral_becomes_a_choice_beside_it_only_when_the_gate_is_all_but_certain(kb_dir: Path) -> None:
+    # A marriage after a divorce: the divorce is named, the marriage is asked for.
+    question = "tôi ly hôn rồi, giờ kết hôn với người mới có cần mang bản án ly hôn không"
+    referred = Matcher(load_knowledge_base(kb_dir), Normalizer()).match(question)
+    assert referred.kind == "referral" and referred.candidates
+    fairly_sure = _matcher(kb_dir, gate=RejectGate(bias=-4.0, weights={}))  # 1.8%: below ask_below only
+    assert fairly_sure.match(question).kind == "referral"
+    certain = _matcher(kb_dir, gate=RejectGate(bias=-4.0, weights={"ket hon": -3.0}))
+    asked = certain.match(question)
+    assert asked.kind == "clarify" and asked.candidates[0].code == "1.000894"
+    assert asked.referral == referred.referral  # told beside the choice, for whoever did mean it
+    text = human_text(certain.kb, asked)
+    assert "Nếu Anh/Chị hỏi việc «" in text and "Tòa án" in text
+    assert "1. Đăng ký kết hôn" in text
 
 
 def test_a_retrained_file_is_not_hidden_by_the_start_up_snapshot(kb_dir: Path, tmp_path: Path) -> None:

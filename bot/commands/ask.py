@@ -67,7 +67,7 @@ def human_text(kb: KnowledgeBase, m: Match) -> str:
         return referral_text(m.referral)
     if m.kind == "clarify":
         options = [f"{i}. {c.name}" for i, c in enumerate(m.candidates, 1)]
-        return "\n".join([clarify_prompt(), *options])
+        return "\n".join([clarify_prompt(beside=m.referral), *options])
     if m.asks_progress:
         return asks_progress()
     return asks_nothing() if m.asks_nothing else not_understood()

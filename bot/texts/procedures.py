@@ -15,6 +15,7 @@ from knowledge.model import Document, Fee, Procedure, ProcessingTime, Referral
 
 CHANNEL_NAMES = {"in_person": "trực tiếp", "online": "trực tuyến", "post": "qua bưu chính"}
 
+CLARIFY_BESIDE = "Nếu Anh/Chị hỏi thủ tục của xã, Anh/Chị chọn một thủ tục dưới đây để xem giấy tờ cần chuẩn bị."
 CLARIFY_PROMPT = "Anh/Chị đang hỏi thủ tục nào dưới đây? Anh/Chị chọn một thủ tục để xem giấy tờ cần chuẩn bị."
 NOT_UNDERSTOOD = (
     "Xin lỗi, tôi chưa hiểu Anh/Chị hỏi thủ tục nào.\n"
@@ -201,8 +202,12 @@ def _referral_details(r: Referral) -> list[str]:
     return lines
 
 
-def clarify_prompt() -> str:
-    return CLARIFY_PROMPT
+def clarify_prompt(beside: Referral | None = None) -> str:
+    """`beside`: another office's matter the question named, yet it reads like one of ours. Both
+    ways on, the office first, so that neither citizen makes a wasted trip."""
+    if beside is None:
+        return CLARIFY_PROMPT
+    return f"Nếu Anh/Chị hỏi việc «{beside.topic}»: việc này do {beside.agency} giải quyết.\n\n{CLARIFY_BESIDE}"
 
 
 def not_understood() -> str:
