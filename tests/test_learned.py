@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_console
 
 from bot.commands.ask import human_text
 from knowledge import reject_gate, sibling_arbiter
@@ -197,6 +198,16 @@ def test_a_referral_becomes_a_choice_beside_it_only_when_the_gate_is_all_but_cer
     text = human_text(certain.kb, asked)
     assert "Nếu Anh/Chị hỏi việc «" in text and "Tòa án" in text
     assert "1. Đăng ký kết hôn" in text
+
+
+def test_the_citizen_reads_the_other_office_above_the_choice(kb_dir: Path, tmp_path: Path) -> None:
+    write_learned(kb_dir, Learned(RejectGate(bias=-4.0, weights={"ket hon": -3.0}), NEUTRAL))
+    question = "tôi ly hôn rồi, giờ kết hôn với người mới có cần mang bản án ly hôn không"
+    result = run_console(tmp_path, [question], "--no-demo", env={"KNOWLEDGE_DIR": str(kb_dir)})
+    assert result.returncode == 0, result.stderr
+    reply = result.stdout
+    assert "Nếu Anh/Chị hỏi việc «" in reply and "Tòa án" in reply
+    assert reply.index("Tòa án") < reply.index("Đăng ký kết hôn")
 
 
 def test_a_retrained_file_is_not_hidden_by_the_start_up_snapshot(kb_dir: Path, tmp_path: Path) -> None:
