@@ -126,6 +126,7 @@ _Exclusion = tuple[tuple[_Word, ...], ...]  # an `excluded_by` entry: parts a fe
 # a pasted 10,000-character text from costing more than an ordinary question.
 MAX_QUESTION_CHARS = 600
 MAX_TOKENS = 80
+_LONGEST_SYLLABLE = 7  # "nghiêng"
 _EPS = 1e-3
 CODE_RE = re.compile(r"(?<![\d.])(\d\.\d{6})(?:\.\d{3}\.\d{2}\.\d{2}\.[A-Za-z]\d{2})?(?![\d])")
 
@@ -603,8 +604,8 @@ class Matcher:
         two-word term of the index confirming them, with each other or with a neighbour ("lamkhai
         sinh" is "làm khai sinh", "nhanconngoai" is "nhận con ngoài"). The split with the most
         confirmed terms wins; then the one with fewer pieces."""
-        if len(word) < 5:
-            return None
+        if not 5 <= len(word) <= 3 * _LONGEST_SYLLABLE:
+            return None  # pasted noise: no three syllables make it
         splits = [[word[:i], word[i:]] for i in range(2, len(word) - 1)]
         n = len(word)
         splits += [[word[:i], word[i:j], word[j:]] for i in range(2, n - 3) for j in range(i + 2, n - 1)]
