@@ -44,6 +44,7 @@ EIGHTEENTH = Path(__file__).parent / "data" / "eval-questions-18.jsonl"
 NINETEENTH = Path(__file__).parent / "data" / "eval-questions-19.jsonl"
 TWENTIETH = Path(__file__).parent / "data" / "eval-questions-20.jsonl"
 TWENTY_FIRST = Path(__file__).parent / "data" / "eval-questions-21.jsonl"
+TWENTY_SECOND = Path(__file__).parent / "data" / "eval-questions-22.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -67,6 +68,7 @@ ALL_SETS = (
     NINETEENTH,
     TWENTIETH,
     TWENTY_FIRST,
+    TWENTY_SECOND,
 )
 
 
@@ -191,7 +193,12 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # twenty-first (eight more, scored unseen: Mekong elders telling the family's story, teencode, Central
 # speech, formal letters, details of a procedure, hard near-misses, clumsy phone typing, askers abroad
 # and on others' behalf; 1,652 in scope, 865 out) 92.7 / 97.5 / 0.8 / 99.2 on the session-start code,
-# 93.0 / 98.1 / 0.6 / 99.3 with that session's changes and the models trained on twenty.
+# 93.0 / 98.1 / 0.6 / 99.3 with that session's changes and the models trained on twenty;
+# twenty-second (eight more, written while the twenty-first was being read and scored unseen at the end
+# of that session: workers in industrial zones, elders and carers, farmers and land users, village
+# associations and small shops, search-box queries, young parents, people whose papers went wrong,
+# follow-ups inside a chat; 1,758 in scope, 815 out) 94.5 / 98.0 / 0.6 / 99.4 on the session-start
+# code, 94.4 / 98.9 / 0.2 / 99.8 with the models trained on twenty-one.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -214,6 +221,7 @@ EIGHTEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.006, reject=0
 NINETEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.99, wrong=0.005, reject=0.985)
 TWENTIETH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, reject=0.985)
 TWENTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.985, wrong=0.004, reject=0.99)
+TWENTY_SECOND_FLOOR = Thresholds(direct=0.94, one_tap=0.99, wrong=0.003, reject=0.995)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -266,6 +274,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(NINETEENTH, 1500, 700, NINETEENTH_FLOOR, id="nineteenth"),
         pytest.param(TWENTIETH, 1300, 600, TWENTIETH_FLOOR, id="twentieth"),
         pytest.param(TWENTY_FIRST, 1600, 800, TWENTY_FIRST_FLOOR, id="twenty-first"),
+        pytest.param(TWENTY_SECOND, 1700, 800, TWENTY_SECOND_FLOOR, id="twenty-second"),
     ],
 )
 def test_question_sets_written_by_others(
