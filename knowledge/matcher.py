@@ -115,7 +115,16 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.learned import Learned
 from knowledge.loader import PROCEDURES_DIR, REFERRALS_DIR
 from knowledge.model import KnowledgeBase, Procedure, Referral
-from knowledge.normalize import DONE, NEGATED, PURPOSE, Analysis, Normalizer, is_syllable, strip_marks
+from knowledge.normalize import (
+    DONE,
+    NEGATED,
+    PURPOSE,
+    Analysis,
+    Normalizer,
+    fold_iy,
+    is_syllable,
+    strip_marks,
+)
 from knowledge.reject_gate import features, in_view
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
@@ -610,9 +619,10 @@ class Matcher:
         n = len(word)
         splits += [[word[:i], word[i:j], word[j:]] for i in range(2, n - 3) for j in range(i + 2, n - 1)]
         best: tuple[int, int, list[str]] | None = None
-        for parts in splits:
-            if not all(map(is_syllable, parts)):
+        for typed in splits:
+            if not all(map(is_syllable, typed)):
                 continue
+            parts = [fold_iy(p) for p in typed]  # "kykhai": "ky" is spelt "ki" in the index
             around = [prev, *parts, nxt]
             confirmed = sum(
                 f"{a} {b}" in self._idf for a, b in pairwise(around) if a is not None and b is not None
@@ -686,6 +696,7 @@ class Matcher:
         out_c: list[int] = []
         unknown = 0
         seen = 0
+        fixes: dict[str, str] = {}  # a word as typed -> what it was read as
         for i, t in enumerate(tokens):
             w = weak[i]
             acc = accents[i]
@@ -719,6 +730,7 @@ class Matcher:
                 if fixed is None:
                     unknown += 1  # a real word we do not know ("nhieu" is not a typo of "nhiem")
                 else:
+                    fixes[t] = fixed
                     t = fixed
             else:
                 fixed = self._correct(t)
@@ -728,6 +740,7 @@ class Matcher:
                     parts = self._split_in_context(t, prev, nxt)
                     fixed = " ".join(parts) if parts else None
                 if fixed is not None:
+                    fixes[t] = fixed
                     for part in fixed.split(" "):
                         out_t.append(part)
                         out_w.append(part not in self._unigrams)  # "lam" of "lamkhai": a small word
@@ -740,7 +753,11 @@ class Matcher:
             out_w.append(w)
             out_c.append(clause)
         meant = tuple(zip(out_t, out_a, strict=True))
-        analysis = replace(a, tokens=tuple(out_t), weak=tuple(out_w), accents=(), clauses=tuple(out_c))
+        # The learned models read the question as corrected too: "hộ ngèo" is "hộ nghèo" to them.
+        said = tuple(part for w in a.said for part in fixes.get(w, w).split(" ")) if fixes else a.said
+        analysis = replace(
+            a, tokens=tuple(out_t), weak=tuple(out_w), accents=(), clauses=tuple(out_c), said=said
+        )
         return analysis, unknown, seen, meant
 
     # ------------------------------------------------------------------ matching
@@ -969,8 +986,7 @@ class Matcher:
     def words_of(self, text: str) -> tuple[str, ...]:
         """A question's words as matching reads them, small words included: what the learned models
         are trained on and see."""
-        text = text[:MAX_QUESTION_CHARS]
-        return self.normalizer.analyze(text, known=self._unigrams, cache=self._words).said
+        return self._analyze(text)[0].said
 
     def _gate_features(self, phrasing: str, code: str) -> set[str]:
         """What the reject gate sees of a phrasing typed as a question, its procedure put first."""
