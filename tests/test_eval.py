@@ -45,6 +45,7 @@ NINETEENTH = Path(__file__).parent / "data" / "eval-questions-19.jsonl"
 TWENTIETH = Path(__file__).parent / "data" / "eval-questions-20.jsonl"
 TWENTY_FIRST = Path(__file__).parent / "data" / "eval-questions-21.jsonl"
 TWENTY_SECOND = Path(__file__).parent / "data" / "eval-questions-22.jsonl"
+TWENTY_THIRD = Path(__file__).parent / "data" / "eval-questions-23.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -69,6 +70,7 @@ ALL_SETS = (
     TWENTIETH,
     TWENTY_FIRST,
     TWENTY_SECOND,
+    TWENTY_THIRD,
 )
 
 
@@ -198,7 +200,11 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # of that session: workers in industrial zones, elders and carers, farmers and land users, village
 # associations and small shops, search-box queries, young parents, people whose papers went wrong,
 # follow-ups inside a chat; 1,758 in scope, 815 out) 94.5 / 98.0 / 0.6 / 99.4 on the session-start
-# code, 94.4 / 98.9 / 0.2 / 99.8 with the models trained on twenty-one.
+# code, 94.4 / 98.9 / 0.2 / 99.8 with the models trained on twenty-one;
+# twenty-third (six more, scored unseen on the code at the end of that session: everyday questions,
+# close siblings, out-of-scope matters people expect of the commune, Highland farmers, students and
+# office workers with the online portal, fishing villages; 1,270 in scope, 660 out) 94.6 / 97.9 / 0.8 /
+# 98.9 on the session-start code, 94.6 / 98.4 / 0.5 / 99.4 with the models trained on twenty-two.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -222,6 +228,7 @@ NINETEENTH_FLOOR = Thresholds(direct=0.945, one_tap=0.99, wrong=0.005, reject=0.
 TWENTIETH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, reject=0.985)
 TWENTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.985, wrong=0.004, reject=0.99)
 TWENTY_SECOND_FLOOR = Thresholds(direct=0.94, one_tap=0.99, wrong=0.003, reject=0.995)
+TWENTY_THIRD_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=0.99)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -275,6 +282,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTIETH, 1300, 600, TWENTIETH_FLOOR, id="twentieth"),
         pytest.param(TWENTY_FIRST, 1600, 800, TWENTY_FIRST_FLOOR, id="twenty-first"),
         pytest.param(TWENTY_SECOND, 1700, 800, TWENTY_SECOND_FLOOR, id="twenty-second"),
+        pytest.param(TWENTY_THIRD, 1250, 650, TWENTY_THIRD_FLOOR, id="twenty-third"),
     ],
 )
 def test_question_sets_written_by_others(
