@@ -125,7 +125,7 @@ from knowledge.normalize import (
     is_syllable,
     strip_marks,
 )
-from knowledge.reject_gate import features, in_view
+from knowledge.reject_gate import features, in_view, question_features
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
@@ -988,11 +988,6 @@ class Matcher:
         are trained on and see."""
         return self._analyze(text)[0].said
 
-    def _gate_features(self, phrasing: str, code: str) -> set[str]:
-        """What the reject gate sees of a phrasing typed as a question, its procedure put first."""
-        words = self.words_of(phrasing)
-        return features(words) | in_view(words, code)
-
     def gated_phrasings(self) -> list[str]:
         """Phrasings of a procedure that the reject gate would turn away if a citizen typed them, as
         warnings for `motcua kb check`: a procedure added or reworded since the gate was trained, or
@@ -1003,7 +998,8 @@ class Matcher:
         out = []
         for p in self.kb.procedures.values():
             phrasings = (p.name, *p.aliases, *p.keywords)
-            turned = [t for t in phrasings if gate.turns_away(self._gate_features(t, p.code))]
+            # Each typed as a question, its own procedure ranked first.
+            turned = [t for t in phrasings if gate.turns_away(question_features(self.words_of(t), p.code))]
             if turned:
                 out.append(
                     f"{PROCEDURES_DIR}/{p.code}.yaml: a citizen typing {turned[0]!r} would not be"

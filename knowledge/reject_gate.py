@@ -83,6 +83,13 @@ def in_view(words: Sequence[str], code: str) -> set[str]:
     return {f"@{code}", *(f"@{code}:{w}" for w in words if w != CLAUSE_BREAK)}
 
 
+def question_features(words: Sequence[str], first: str | None) -> set[str]:
+    """What the gate reads of a question: its `features()`, and `in_view` of the procedure the
+    matcher ranked `first` (None: nothing in view)."""
+    feats = features(words)
+    return feats | in_view(words, first) if first is not None else feats
+
+
 def train(examples: Iterable[tuple[Set[str], bool]], epochs: int = 12, seed: int = 1) -> RejectGate:
     """Fit on (features, out of scope?) pairs. Features seen in only one example are dropped: they
     would learn that example by heart."""

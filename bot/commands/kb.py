@@ -120,7 +120,8 @@ def train_command(args: argparse.Namespace) -> int:
         # The shares may differ in their last digit from one run to the next (the matcher adds floats
         # in set order), and so may a few arbiter weights in a retrained file.
         offered = [(c.code, c.score / 100) for c in matcher.match(q).candidates]
-        (in_scope if codes else out_of_scope).append(_gate_features(tokens, offered))
+        first = offered[0][0] if offered else None
+        (in_scope if codes else out_of_scope).append(reject_gate.question_features(tokens, first))
         code = next((c for c, _ in offered if c in codes), None)
         if code is not None:
             meant.append((tokens, offered, code))
@@ -134,12 +135,6 @@ def train_command(args: argparse.Namespace) -> int:
         f" {len(phrasings):,} phrasings of {len(kb.procedures)} procedures"
     )
     return 0
-
-
-def _gate_features(words: tuple[str, ...], offered: list[tuple[str, float]]) -> set[str]:
-    """What the reject gate sees of a question: as the matcher's second look computes it."""
-    feats = reject_gate.features(words)
-    return feats | reject_gate.in_view(words, offered[0][0]) if offered else feats
 
 
 def read_labelled(path: Path) -> list[tuple[str, list[str]]]:
