@@ -1,7 +1,8 @@
 """What is learned from labelled questions about one knowledge base, kept in one file beside it.
 
-`learned.json` holds the reject gate (knowledge.reject_gate) and the sibling arbiter
-(knowledge.sibling_arbiter). Both are trained by `motcua kb train`, never edited by hand, and belong
+`learned.json` holds the reject gate (knowledge.reject_gate), the sibling arbiter
+(knowledge.sibling_arbiter) and the procedure classifier (knowledge.procedure_classifier). All are
+trained by `motcua kb train`, never edited by hand, and belong
 to the procedures they were trained with: a knowledge base without the file is matched without them.
 A broken file stops the knowledge base from loading like a broken procedure file does, with the
 field named, so that a half-written file never silently turns the models off.
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.procedure_classifier import ProcedureClassifier
 from knowledge.reject_gate import RejectGate
 from knowledge.sibling_arbiter import RANKS, SiblingArbiter
 
@@ -26,6 +28,7 @@ _KEPT = 0.02  # smaller weights changed no decision on any stored question; they
 class Learned:
     gate: RejectGate
     arbiter: SiblingArbiter
+    classifier: ProcedureClassifier
 
 
 def load_learned(root: Path) -> Learned | None:
@@ -38,12 +41,16 @@ def load_learned(root: Path) -> Learned | None:
     except json.JSONDecodeError as exc:
         raise ValueError(f"not valid JSON ({exc})") from None
     if not isinstance(data, dict):
-        raise ValueError("must be an object with reject_gate and sibling_arbiter")
-    return Learned(_gate(_section(data, "reject_gate")), _arbiter(_section(data, "sibling_arbiter")))
+        raise ValueError("must be an object with reject_gate, sibling_arbiter and procedure_classifier")
+    return Learned(
+        _gate(_section(data, "reject_gate")),
+        _arbiter(_section(data, "sibling_arbiter")),
+        _classifier(_section(data, "procedure_classifier")),
+    )
 
 
 def write_learned(root: Path, learned: Learned) -> Path:
-    gate, arbiter = learned.gate, learned.arbiter
+    gate, arbiter, classifier = learned.gate, learned.arbiter, learned.classifier
     data = {
         "reject_gate": {
             "turn_away_at": gate.turn_away_at,
@@ -57,6 +64,12 @@ def write_learned(root: Path, learned: Learned) -> Path:
             "rank_bias": [round(b, 4) for b in arbiter.rank_bias],
             "share_weight": round(arbiter.share_weight, 4),
             "weights": {f: kept for f, row in sorted(arbiter.weights.items()) if (kept := _kept(row))},
+        },
+        "procedure_classifier": {
+            "add_at": classifier.add_at,
+            "answer_at": classifier.answer_at,
+            "bias": dict(sorted(classifier.bias.items())),
+            "weights": {f: dict(sorted(row.items())) for f, row in sorted(classifier.weights.items())},
         },
     }
     path = root / LEARNED_FILE
@@ -95,6 +108,22 @@ def _arbiter(data: dict[str, Any]) -> SiblingArbiter:
         raise ValueError("sibling_arbiter.weights: must map each feature to its weight per procedure")
     weights = {str(f): _weights(row, f"sibling_arbiter.weights.{f}", "code") for f, row in raw.items()}
     return SiblingArbiter(tuple(float(b) for b in rank_bias), share_weight, weights, keep_at)
+
+
+def _classifier(data: dict[str, Any]) -> ProcedureClassifier:
+    add_at = _number(data, "procedure_classifier", "add_at", 0.0, 1.0)
+    answer_at = _number(data, "procedure_classifier", "answer_at", 0.0, 1.0)
+    bias = _weights(data.get("bias"), "procedure_classifier.bias", "procedure code")
+    raw = data.get("weights")
+    if not isinstance(raw, dict):
+        raise ValueError("procedure_classifier.weights: must map each feature to its weight per procedure")
+    weights = {}
+    for f, row in raw.items():
+        where = f"procedure_classifier.weights.{f}"
+        weights[str(f)] = _weights(row, where, "code")
+        if unknown := sorted(set(weights[str(f)]) - set(bias)):
+            raise ValueError(f"{where}: {unknown[0]} has no bias; every procedure weighed must have one")
+    return ProcedureClassifier(bias, weights, add_at, answer_at)
 
 
 def _number(

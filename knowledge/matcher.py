@@ -83,7 +83,10 @@ Stages:
    into none when it is sure nothing here is asked, or a none with procedures
    in view into a choice of them when it is sure something is; the sibling
    arbiter turns an answer into a choice unless it is sure enough that the
-   answer is the one meant. A referral becomes a choice, still naming the
+   answer is the one meant; the procedure classifier, weighing every procedure
+   at once, offers first in a choice one that questions worded alike meant
+   (even one the matcher did not offer), or answers a choice when it is all but
+   certain of one offered. A referral becomes a choice, still naming the
    other office, only when the gate is all but certain something here is asked.
 
 The weights were fitted by softmax regression on ../shared/eval/dev-questions.jsonl
@@ -125,6 +128,7 @@ from knowledge.normalize import (
     is_syllable,
     strip_marks,
 )
+from knowledge.procedure_classifier import ProcedureClassifier
 from knowledge.reject_gate import features, in_view, question_features
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
@@ -1067,6 +1071,12 @@ class Matcher:
         if not decided.candidates:
             return decided
         feats = features(words)
+        looked = self._gate_and_arbiter_look(decided, words, feats, learned)
+        return self._classifier_look(looked, feats, learned.classifier)
+
+    def _gate_and_arbiter_look(
+        self, decided: Match, words: Sequence[str], feats: set[str], learned: Learned
+    ) -> Match:
         gate_feats = feats | in_view(words, decided.candidates[0].code)
         if decided.kind == "referral":
             if learned.gate.asks_here_despite_referral(gate_feats):
@@ -1093,6 +1103,32 @@ class Matcher:
                 offered = sorted(decided.candidates, key=lambda c: order.get(c.code, len(order)))
                 return Match("clarify", None, None, decided.score, tuple(offered))
         return decided
+
+    def _classifier_look(self, decided: Match, feats: set[str], classifier: ProcedureClassifier) -> Match:
+        """An answer or a choice, with the procedure the classifier finds likeliest offered first when
+        it is likelier than not, or answered when the classifier is all but certain of one offered."""
+        if decided.kind not in ("procedure", "clarify"):
+            return decided
+        guess = classifier.likeliest(feats)
+        if guess is None or guess[0] not in self.kb.procedures:
+            return decided
+        code, chance = guess
+        offered = decided.candidates[:3]
+        if decided.kind == "clarify" and chance >= classifier.answer_at and code in {c.code for c in offered}:
+            # "ck mất ở bv huyện, về xã làm giấy gì": the matcher hesitated between the death's
+            # registration and its extract; questions worded like it all meant the registration.
+            first = next(c for c in offered if c.code == code)
+            return Match("procedure", self.kb.procedures[code], None, decided.score, (first,))
+        if chance < classifier.add_at or (decided.procedure is not None and decided.procedure.code == code):
+            return decided
+        # "vợ sinh ở viện tỉnh, về quê làm giấy cho cháu": questions worded like it meant a procedure
+        # the matcher did not answer, or did not even offer; a choice puts it first.
+        likeliest = next(
+            (c for c in offered if c.code == code),
+            Candidate(code, self.kb.procedures[code].name, round(100.0 * chance, 1)),
+        )
+        others = tuple(c for c in offered if c.code != code)
+        return replace(decided, kind="clarify", procedure=None, candidates=(likeliest, *others[:2]))
 
     def _decide(self, ranking: _Ranking) -> Match:
         ranked = ranking.candidates
@@ -1262,7 +1298,13 @@ class Matcher:
 
 # Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
 _CONFUSED_ONSETS = (
-    ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
+    ("ch", "tr"),
+    ("tr", "ch"),
+    ("d", "gi"),
+    ("gi", "d"),
+    ("r", "gi"),
+    ("gi", "r"),
+    ("r", "d"),
 )
 _STROKE = "\u0111"  # đ
 # Most of the South and Centre say the hỏi and ngã tones alike, so people write one for the other

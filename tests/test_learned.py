@@ -14,11 +14,12 @@ import pytest
 from helpers import run_console
 
 from bot.commands.ask import human_text
-from knowledge import reject_gate, sibling_arbiter
+from knowledge import procedure_classifier, reject_gate, sibling_arbiter
 from knowledge.learned import LEARNED_FILE, Learned, load_learned, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Matcher
 from knowledge.normalize import CLAUSE_BREAK, Normalizer
+from knowledge.procedure_classifier import ProcedureClassifier
 from knowledge.reject_gate import RejectGate, features
 from knowledge.sibling_arbiter import SiblingArbiter
 from knowledge.snapshot import load_indexed
@@ -27,6 +28,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SAVINGS = "làm giấy khai sinh cho con xong, muốn mở sổ tiết kiệm đứng tên bé"
 NEUTRAL = SiblingArbiter((0.0, 0.0, 0.0), 0.0, {}, keep_at=0.0)  # keeps every answer
 UNSURE = RejectGate(bias=0.0, weights={})  # one chance in two: never overrules either
+SILENT = ProcedureClassifier({}, {})  # knows no procedure: never changes a decision
 
 
 @pytest.fixture
@@ -36,8 +38,13 @@ def kb_dir(tmp_path: Path) -> Path:
     return target
 
 
-def _matcher(kb_dir: Path, gate: RejectGate = UNSURE, arbiter: SiblingArbiter = NEUTRAL) -> Matcher:
-    write_learned(kb_dir, Learned(gate, arbiter))
+def _matcher(
+    kb_dir: Path,
+    gate: RejectGate = UNSURE,
+    arbiter: SiblingArbiter = NEUTRAL,
+    classifier: ProcedureClassifier = SILENT,
+) -> Matcher:
+    write_learned(kb_dir, Learned(gate, arbiter, classifier))
     return Matcher(load_knowledge_base(kb_dir), Normalizer())
 
 
@@ -89,8 +96,30 @@ def test_the_arbiter_learns_which_sibling_a_wording_means() -> None:
     assert arbiter.doubts(_features("dang ky ket hon can gi"), both[:1]) is None  # nothing to ask between
 
 
+def _classifier_examples() -> list[tuple[set[str], str]]:
+    """A birth, a marriage and an adoption, each told in a few ways; "nuoi chau" only in adoptions."""
+    told = {
+        "1.001193": ["lam giay khai sinh cho con", "khai sinh cho chau moi sinh", "con moi sinh lam giay gi"],
+        "1.000894": ["dang ky ket hon", "lam giay ket hon", "cuoi vo can giay gi"],
+        "9.000124": ["nuoi chau tu nho muon nhan lam con", "nhan con nuoi", "nuoi chau lam giay gi"],
+    }
+    return [(_features(q), code) for code, qs in told.items() for q in qs * 20]
+
+
+def test_the_classifier_learns_which_procedure_a_wording_means() -> None:
+    classifier = procedure_classifier.train(_classifier_examples())
+    assert set(classifier.bias) == {"1.001193", "1.000894", "9.000124"}
+    code, chance = classifier.likeliest(_features("nuoi chau tu be lam giay gi"))  # type: ignore[misc]
+    assert code == "9.000124" and chance > 0.9
+    code, chance = classifier.likeliest(_features("cuoi vo o xa"))  # type: ignore[misc]
+    assert code == "1.000894" and chance > 0.5
+    assert SILENT.likeliest(_features("cuoi vo o xa")) is None  # trained on nothing, it has no opinion
+
+
 def test_training_is_repeatable() -> None:
     assert reject_gate.train(_gate_examples()) == reject_gate.train(_gate_examples())
+    examples = _classifier_examples()
+    assert procedure_classifier.train(examples) == procedure_classifier.train(examples)
 
 
 def test_the_models_see_small_words_and_runs_of_words() -> None:
@@ -103,7 +132,8 @@ def test_the_learned_file_round_trips(tmp_path: Path) -> None:
     gate = reject_gate.train(_gate_examples())
     weights = {"khai sinh": {"1.001193": 1.5}, "tiny": {"1.001193": 0.001}}
     arbiter = SiblingArbiter((1.0, 0.5, 0.0), 2.0, weights)
-    write_learned(tmp_path, Learned(gate, arbiter))
+    classifier = ProcedureClassifier({"1.001193": 0.1, "1.000894": -0.1}, {"khai sinh": {"1.001193": 2.0}})
+    write_learned(tmp_path, Learned(gate, arbiter, classifier))
     loaded = load_learned(tmp_path)
     assert loaded is not None
     assert (loaded.gate.turn_away_at, loaded.gate.ask_below) == (gate.turn_away_at, gate.ask_below)
@@ -111,6 +141,7 @@ def test_the_learned_file_round_trips(tmp_path: Path) -> None:
     assert loaded.gate.out_of_scope(tokens) == pytest.approx(gate.out_of_scope(tokens), abs=1e-3)
     # Weights too small to change a decision are not kept.
     assert loaded.arbiter == SiblingArbiter((1.0, 0.5, 0.0), 2.0, {"khai sinh": {"1.001193": 1.5}})
+    assert loaded.classifier == classifier
     assert load_learned(tmp_path / "elsewhere") is None  # a knowledge base may have none
 
 
@@ -124,6 +155,7 @@ def _good() -> dict[str, dict[str, object]]:
             "weights": {},
         },
         "sibling_arbiter": {"keep_at": 0.8, "rank_bias": [0, 0, 0], "share_weight": 0, "weights": {}},
+        "procedure_classifier": {"add_at": 0.5, "answer_at": 0.98, "bias": {"1.001193": 0}, "weights": {}},
     }
 
 
@@ -145,6 +177,13 @@ def _with(section: str, key: str, value: object) -> str:
         (_with("reject_gate", "bias", "x"), "reject_gate.bias: must be a number"),
         (_with("sibling_arbiter", "rank_bias", [0]), "sibling_arbiter.rank_bias: must be a list of 3"),
         (_with("sibling_arbiter", "weights", {"sinh": {"1.001193": "x"}}), "sibling_arbiter.weights.sinh"),
+        (_with("procedure_classifier", "", None), "procedure_classifier: is required"),
+        (_with("procedure_classifier", "answer_at", 1), "procedure_classifier.answer_at: must be a number"),
+        (_with("procedure_classifier", "bias", []), "procedure_classifier.bias: must map each procedure"),
+        (
+            _with("procedure_classifier", "weights", {"sinh": {"1.000894": 1.0}}),
+            "procedure_classifier.weights.sinh: 1.000894 has no bias",
+        ),
     ],
 )
 def test_a_broken_learned_file_stops_the_knowledge_base(kb_dir: Path, text: str, named: str) -> None:
@@ -178,6 +217,57 @@ def test_a_request_given_up_on_becomes_a_choice_when_the_gate_is_sure_it_asks(kb
     assert sure.match("hôm nay trời có mưa không").kind == "none"
 
 
+ADOPTED = "nuôi cháu từ nhỏ, giờ muốn làm giấy cho cháu thành con chính thức của vợ chồng tôi"
+KNOWN = {"1.001193": 0.0, "1.000894": 0.0, "9.000124": 0.0}
+
+
+def test_the_classifier_offers_first_a_procedure_the_matcher_did_not_offer(kb_dir: Path) -> None:
+    answered = _matcher(kb_dir).match(ADOPTED)
+    assert answered.kind == "procedure" and answered.procedure is not None
+    assert answered.procedure.code == "1.001193"
+    assert "9.000124" not in {c.code for c in answered.candidates}
+    # Questions worded like it meant the adoption (about nine chances in ten): it is offered first,
+    # beside the matcher's answer.
+    likelier = ProcedureClassifier(KNOWN, {"nuoi chau": {"9.000124": 4.0}})
+    asked = _matcher(kb_dir, classifier=likelier).match(ADOPTED)
+    assert asked.kind == "clarify" and asked.procedure is None
+    assert [c.code for c in asked.candidates][:2] == ["9.000124", "1.001193"]
+    assert asked.candidates[0].name == "Đăng ký nuôi con nuôi trong nước"
+    # However sure, it never answers a procedure the matcher did not offer: a tap, not a wrong card.
+    certain = ProcedureClassifier(KNOWN, {"nuoi chau": {"9.000124": 20.0}})
+    assert _matcher(kb_dir, classifier=certain).match(ADOPTED).kind == "clarify"
+    # Less likely than not, or the matcher's own answer: nothing changes.
+    unsure = ProcedureClassifier(KNOWN, {"nuoi chau": {"9.000124": 0.5}})
+    assert _matcher(kb_dir, classifier=unsure).match(ADOPTED) == answered
+    agrees = ProcedureClassifier(KNOWN, {"nuoi chau": {"1.001193": 20.0}})
+    assert _matcher(kb_dir, classifier=agrees).match(ADOPTED) == answered
+
+
+def test_a_choice_is_answered_when_the_classifier_is_all_but_certain_of_one_offered(kb_dir: Path) -> None:
+    question = "đăng ký kết hôn và khai sinh"
+    asking = SiblingArbiter((0.0, 0.0, 0.0), 0.0, {}, keep_at=0.99)  # never sure enough: always asks
+    choice = _matcher(kb_dir, arbiter=asking).match(question)
+    assert choice.kind == "clarify"
+    assert [c.code for c in choice.candidates] == ["1.000894", "1.001193"]
+    certain = ProcedureClassifier(KNOWN, {"khai sinh": {"1.001193": 20.0}})
+    answered = _matcher(kb_dir, arbiter=asking, classifier=certain).match(question)
+    assert answered.kind == "procedure" and answered.procedure is not None
+    assert answered.procedure.code == "1.001193"
+    fairly_sure = ProcedureClassifier(KNOWN, {"khai sinh": {"1.001193": 3.0}})  # 0.91: reordered only
+    reordered = _matcher(kb_dir, arbiter=asking, classifier=fairly_sure).match(question)
+    assert reordered.kind == "clarify"
+    assert [c.code for c in reordered.candidates] == ["1.001193", "1.000894"]
+
+
+def test_the_classifier_leaves_alone_what_it_does_not_know(kb_dir: Path) -> None:
+    # A procedure since removed from the knowledge base, or a question turned away by the gate.
+    gone = ProcedureClassifier({**KNOWN, "1.999999": 0.0}, {"nuoi chau": {"1.999999": 20.0}})
+    assert _matcher(kb_dir, classifier=gone).match(ADOPTED) == _matcher(kb_dir).match(ADOPTED)
+    sure = ProcedureClassifier(KNOWN, {"tiet kiem": {"1.001193": 20.0}})
+    matcher = _matcher(kb_dir, gate=RejectGate(bias=0.0, weights={"tiet kiem": 10.0}), classifier=sure)
+    assert matcher.match(SAVINGS).kind == "none"
+
+
 def test_a_referral_is_never_turned_away(kb_dir: Path) -> None:
     matcher = _matcher(kb_dir, gate=RejectGate(bias=5.0, weights={}))  # sure that nothing is asked here
     assert matcher.match("làm hộ chiếu ở đâu").kind == "referral"
@@ -201,7 +291,7 @@ def test_a_referral_becomes_a_choice_beside_it_only_when_the_gate_is_all_but_cer
 
 
 def test_the_citizen_reads_the_other_office_above_the_choice(kb_dir: Path, tmp_path: Path) -> None:
-    write_learned(kb_dir, Learned(RejectGate(bias=-4.0, weights={"ket hon": -3.0}), NEUTRAL))
+    write_learned(kb_dir, Learned(RejectGate(bias=-4.0, weights={"ket hon": -3.0}), NEUTRAL, SILENT))
     question = "tôi ly hôn rồi, giờ kết hôn với người mới có cần mang bản án ly hôn không"
     result = run_console(tmp_path, [question], "--no-demo", env={"KNOWLEDGE_DIR": str(kb_dir)})
     assert result.returncode == 0, result.stderr
@@ -213,7 +303,7 @@ def test_the_citizen_reads_the_other_office_above_the_choice(kb_dir: Path, tmp_p
 def test_a_retrained_file_is_not_hidden_by_the_start_up_snapshot(kb_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert load_indexed(kb_dir, cache).kb.learned is None
-    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"tiet kiem": 10.0}), NEUTRAL))
+    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"tiet kiem": 10.0}), NEUTRAL, SILENT))
     assert load_indexed(kb_dir, cache).matcher.match(SAVINGS).kind == "none"
 
 
@@ -229,7 +319,7 @@ def test_the_shipped_knowledge_base_keeps_its_own_names_and_aliases() -> None:
 
 
 def test_kb_check_names_a_phrasing_the_gate_would_turn_away(kb_dir: Path) -> None:
-    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"khai sinh": 10.0}), NEUTRAL))
+    write_learned(kb_dir, Learned(RejectGate(bias=0.0, weights={"khai sinh": 10.0}), NEUTRAL, SILENT))
     result = _motcua("kb", "check", "--path", str(kb_dir))
     assert result.returncode == 0, result.stderr
     assert "procedures/1.001193.yaml: a citizen typing" in result.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -111,10 +112,13 @@ def test_huge_input_is_safe_and_read_only_up_to_the_cap(real: Matcher) -> None:
     assert real.match(garbage).kind == "none"
 
 
-def test_clarify_offers_at_most_three_best_first(real: Matcher) -> None:
+def test_clarify_offers_at_most_three_best_first(real: Matcher, normalizer: Normalizer) -> None:
+    # The matcher's own order, by share; the learned second look may put first the procedure that
+    # questions worded alike meant (test_learned).
+    matcher = Matcher(replace(real.kb, learned=None), normalizer)
     seen_clarify = False
     for q in ("khai sinh", "chứng thực", "trợ cấp", "đăng ký lại", "giám hộ"):
-        m = real.match(q)
+        m = matcher.match(q)
         if m.kind == "clarify":
             seen_clarify = True
             assert 1 <= len(m.candidates) <= 3

@@ -19,7 +19,7 @@ from bot.config import load_settings
 from bot.storage import unanswered
 from bot.storage.db import Database
 from bot.texts import browse as texts
-from knowledge import reject_gate, sibling_arbiter
+from knowledge import procedure_classifier, reject_gate, sibling_arbiter
 from knowledge.learned import Learned, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_for_training, load_with_warnings
 from knowledge.matcher import Matcher
@@ -43,8 +43,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "train",
         help="learn from labelled questions what the matcher gets wrong (knowledge.learned)",
         description=(
-            "Fit the reject gate and the sibling arbiter on JSON-lines files of {\"q\": question,"
-            " \"expect\": [codes]} (an empty list: out of scope) and write them beside the knowledge base."
+            "Fit the reject gate, the sibling arbiter and the procedure classifier on JSON-lines files"
+            " of {\"q\": question, \"expect\": [codes]} (an empty list: out of scope) and write them"
+            " beside the knowledge base."
         ),
     )
     learn.add_argument("questions", nargs="+", type=Path, help="labelled question files (.jsonl)")
@@ -115,6 +116,7 @@ def train_command(args: argparse.Namespace) -> int:
     in_scope: list[set[str]] = []
     out_of_scope: list[set[str]] = []
     meant: list[tuple[tuple[str, ...], list[tuple[str, float]], str]] = []
+    labelled_with: list[tuple[set[str], str]] = []  # (features, code): what the classifier learns
     for q, codes in tqdm(labelled, desc="questions", unit="q", file=sys.stderr, leave=False, disable=None):
         tokens = matcher.words_of(q)
         # The shares may differ in their last digit from one run to the next (the matcher adds floats
@@ -122,14 +124,17 @@ def train_command(args: argparse.Namespace) -> int:
         offered = [(c.code, c.score / 100) for c in matcher.match(q).candidates]
         first = offered[0][0] if offered else None
         (in_scope if codes else out_of_scope).append(reject_gate.question_features(tokens, first))
+        labelled_with += [(reject_gate.features(tokens), c) for c in codes if c in kb.procedures and tokens]
         code = next((c for c, _ in offered if c in codes), None)
         if code is not None:
             meant.append((tokens, offered, code))
-    phrasings = [t for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
-    in_scope += [reject_gate.features(matcher.words_of(t)) for t in phrasings]
+    phrased = [(p.code, t) for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
+    phrasings = [(reject_gate.features(matcher.words_of(t)), code) for code, t in phrased]
+    in_scope += [f for f, _ in phrasings]
     gate = reject_gate.train([(f, False) for f in in_scope] + [(f, True) for f in out_of_scope])
     arbiter = sibling_arbiter.train(meant)
-    path = write_learned(root, Learned(gate, arbiter))
+    classifier = procedure_classifier.train(labelled_with + phrasings)
+    path = write_learned(root, Learned(gate, arbiter, classifier))
     print(
         f"{path}: trained on {len(labelled):,} questions ({len(out_of_scope):,} out of scope) and"
         f" {len(phrasings):,} phrasings of {len(kb.procedures)} procedures"
