@@ -187,6 +187,8 @@ def repair_typing(word: str) -> str | None:
         return word[:-1] + "ng"  # "chứg", "đồg": the n of -ng skipped in a hurry
     if word.endswith("hn") and is_syllable(word[:-2] + "nh"):
         return word[:-2] + "nh"  # "sihn", "thahn": the two letters of -nh swapped
+    if teen := _teencode_i(word):
+        return teen
     if any(c.isdigit() for c in word):
         if not _VNI_RE.match(word):
             return None
@@ -206,6 +208,15 @@ def repair_typing(word: str) -> str | None:
     if candidate != word and is_syllable(candidate):
         return candidate
     return None
+
+
+def _teencode_i(word: str) -> str | None:
+    """Teencode spells i as j and ch as ck ("gjấy khaj sjnh cko bé"). A j inside a word, or the only
+    vowel of one, cannot be a Telex tone key, which comes after the vowels."""
+    t = "ch" + word[2:] if word.startswith("ck") else word
+    has_vowel = any(c in "aeiouy" for c in t)
+    t = t[0] + t[1:-1].replace("j", "i") + t[-1] if has_vowel else t.replace("j", "i")
+    return t if t != word and len(t) > 1 and is_syllable(t) else None
 
 
 def words(text: str) -> list[str]:

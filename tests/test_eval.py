@@ -46,6 +46,7 @@ TWENTIETH = Path(__file__).parent / "data" / "eval-questions-20.jsonl"
 TWENTY_FIRST = Path(__file__).parent / "data" / "eval-questions-21.jsonl"
 TWENTY_SECOND = Path(__file__).parent / "data" / "eval-questions-22.jsonl"
 TWENTY_THIRD = Path(__file__).parent / "data" / "eval-questions-23.jsonl"
+TWENTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-24.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -71,6 +72,7 @@ ALL_SETS = (
     TWENTY_FIRST,
     TWENTY_SECOND,
     TWENTY_THIRD,
+    TWENTY_FOURTH,
 )
 
 
@@ -204,7 +206,11 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # twenty-third (six more, scored unseen on the code at the end of that session: everyday questions,
 # close siblings, out-of-scope matters people expect of the commune, Highland farmers, students and
 # office workers with the online portal, fishing villages; 1,270 in scope, 660 out) 94.6 / 97.9 / 0.8 /
-# 98.9 on the session-start code, 94.6 / 98.4 / 0.5 / 99.4 with the models trained on twenty-two.
+# 98.9 on the session-start code, 94.6 / 98.4 / 0.5 / 99.4 with the models trained on twenty-two;
+# twenty-fourth (eight more: Mekong elders, teencode, relatives asking for one another, close
+# siblings, messy typing, formal register, Northern and Central dialects, migrants and families
+# abroad; 1,739 in scope, 808 out) 92.1 / 97.4 / 0.6 / 99.4 on the session-start code, 95.8 / 97.9 /
+# 0.4 / 99.4 with the procedure classifier, all models trained on twenty-three.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -229,6 +235,7 @@ TWENTIETH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, reject=0.9
 TWENTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.985, wrong=0.004, reject=0.99)
 TWENTY_SECOND_FLOOR = Thresholds(direct=0.94, one_tap=0.99, wrong=0.003, reject=0.995)
 TWENTY_THIRD_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=0.99)
+TWENTY_FOURTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -283,6 +290,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_FIRST, 1600, 800, TWENTY_FIRST_FLOOR, id="twenty-first"),
         pytest.param(TWENTY_SECOND, 1700, 800, TWENTY_SECOND_FLOOR, id="twenty-second"),
         pytest.param(TWENTY_THIRD, 1250, 650, TWENTY_THIRD_FLOOR, id="twenty-third"),
+        pytest.param(TWENTY_FOURTH, 1700, 800, TWENTY_FOURTH_FLOOR, id="twenty-fourth"),
     ],
 )
 def test_question_sets_written_by_others(

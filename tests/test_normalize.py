@@ -84,6 +84,22 @@ def test_telex_and_vni_leftovers_are_repaired(typed: str, meant: str) -> None:
     assert repair_typing(typed) == meant
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("gjay", "giay"), ("sjnh", "sinh"), ("nhjeu", "nhieu"), ("cko", "cho"), ("ckj", "chi"), ("hj", "hi")],
+)
+def test_teencode_i_and_ch_are_read(typed: str, meant: str) -> None:
+    assert repair_typing(typed) == meant
+
+
+def test_teencode_leaves_abbreviations_and_telex_tones_alone() -> None:
+    assert repair_typing("ck") is None  # "chồng", an abbreviation the synonyms know
+    assert repair_typing("kys") == "ky"
+    assert repair_typing("khaij") == "khai"  # a Telex tone after the vowels
+    said = Normalizer().analyze("ckj ơj cko e hỏj lm gjấy khaj sjnh cko bé ở đâu ạ").said
+    assert {"cho", "giay", "sinh"} <= set(said)
+
+
 @pytest.mark.parametrize("word", ["sinh", "gks", "cccd", "2026", "ok", "b2"])
 def test_real_words_and_abbreviations_are_not_repaired(word: str) -> None:
     assert repair_typing(word) is None
