@@ -16,8 +16,11 @@ left alone.
 
 Trained without each of six groups of question files and scored on them (33,612 questions about a
 procedure), the matcher with the gate and the arbiter offered the right procedure in one tap for
-99.07% and answered 0.33% wrongly; with the classifier, 99.42% and 0.13%, and 97.7% answered
-outright instead of 95.8%. Nothing out of scope was let through that was not before. Rescuing with it
+99.07% and answered 0.33% wrongly; with the classifier, 99.40% and 0.14%, and 97.7% answered
+outright instead of 95.8%. Nothing out of scope was let through that was not before. At 0.5 it would
+offer the right procedure to 6 more of them, but it reads words without their marks and would overrule
+the matcher on an answer the marks decide ("làm khai sinh có phải nhắn cha nó về": "nhắn", not
+"nhận cha") on a coin toss. Rescuing with it
 the questions the matcher gave up on or referred elsewhere cost as many out of scope let through as
 it won, and was not taken.
 """
@@ -31,7 +34,7 @@ from dataclasses import dataclass
 
 from knowledge.reject_gate import passes
 
-ADD_AT = 0.5
+ADD_AT = 0.6
 ANSWER_AT = 0.98
 KEPT = 0.05  # smaller weights changed no decision in cross-validation; they only lengthen the file
 

@@ -47,6 +47,7 @@ TWENTY_FIRST = Path(__file__).parent / "data" / "eval-questions-21.jsonl"
 TWENTY_SECOND = Path(__file__).parent / "data" / "eval-questions-22.jsonl"
 TWENTY_THIRD = Path(__file__).parent / "data" / "eval-questions-23.jsonl"
 TWENTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-24.jsonl"
+TWENTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-25.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -73,6 +74,7 @@ ALL_SETS = (
     TWENTY_SECOND,
     TWENTY_THIRD,
     TWENTY_FOURTH,
+    TWENTY_FIFTH,
 )
 
 
@@ -210,7 +212,11 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # twenty-fourth (eight more: Mekong elders, teencode, relatives asking for one another, close
 # siblings, messy typing, formal register, Northern and Central dialects, migrants and families
 # abroad; 1,739 in scope, 808 out) 92.1 / 97.4 / 0.6 / 99.4 on the session-start code, 95.8 / 97.9 /
-# 0.4 / 99.4 with the procedure classifier, all models trained on twenty-three.
+# 0.4 / 99.4 with the procedure classifier, all models trained on twenty-three;
+# twenty-fifth (four more, scored unseen on the code at the end of that session: people naming the
+# paper rather than the procedure, village heads and agents, two-to-six-word queries, urgent and upset
+# messages; 871 in scope, 423 out) 93.2 / 97.8 / 1.1 / 99.1 on the session-start code, 96.0 / 99.1 /
+# 0.5 / 99.1 with the models trained on twenty-four.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -236,6 +242,7 @@ TWENTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.985, wrong=0.004, reject
 TWENTY_SECOND_FLOOR = Thresholds(direct=0.94, one_tap=0.99, wrong=0.003, reject=0.995)
 TWENTY_THIRD_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=0.99)
 TWENTY_FOURTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
+TWENTY_FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -291,6 +298,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_SECOND, 1700, 800, TWENTY_SECOND_FLOOR, id="twenty-second"),
         pytest.param(TWENTY_THIRD, 1250, 650, TWENTY_THIRD_FLOOR, id="twenty-third"),
         pytest.param(TWENTY_FOURTH, 1700, 800, TWENTY_FOURTH_FLOOR, id="twenty-fourth"),
+        pytest.param(TWENTY_FIFTH, 850, 400, TWENTY_FIFTH_FLOOR, id="twenty-fifth"),
     ],
 )
 def test_question_sets_written_by_others(
