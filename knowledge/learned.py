@@ -2,8 +2,8 @@
 
 `learned.json` holds the reject gate (knowledge.reject_gate), the sibling arbiter
 (knowledge.sibling_arbiter) and the procedure classifier (knowledge.procedure_classifier). All are
-trained by `motcua kb train`, never edited by hand, and belong
-to the procedures they were trained with: a knowledge base without the file is matched without them.
+trained by `motcua kb train`, never edited by hand, and belong to the procedures they were trained
+with: a knowledge base without the file is matched without them.
 A broken file stops the knowledge base from loading like a broken procedure file does, with the
 field named, so that a half-written file never silently turns the models off.
 """

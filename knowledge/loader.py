@@ -44,32 +44,10 @@ URL_RE = re.compile(r"^https?://\S+$")
 
 PROCEDURE_KEYS = frozenset(
     {
-        "code",
-        "name",
-        "field",
-        "level",
-        "audience",
-        "status",
-        "amended_on",
-        "replaced_by",
-        "status_note",
-        "effective_date",
-        "aliases",
-        "keywords",
-        "documents",
-        "steps",
-        "submission",
-        "processing_time",
-        "fees",
-        "result",
-        "conditions",
-        "deciding_body",
-        "legal_basis",
-        "source",
-        "checked_on",
-        "uncertain",
-        "requires_one_of",
-        "excluded_by",
+        "code", "name", "field", "level", "audience", "status", "amended_on", "replaced_by",
+        "status_note", "effective_date", "aliases", "keywords", "documents", "steps", "submission",
+        "processing_time", "fees", "result", "conditions", "deciding_body", "legal_basis", "source",
+        "checked_on", "uncertain", "requires_one_of", "excluded_by",
     }
 )
 DOCUMENT_KEYS = frozenset({"name", "originals", "copies", "form", "note"})
@@ -79,19 +57,8 @@ FEES_KEYS = frozenset({"text", "items"})
 FEE_ITEM_KEYS = frozenset({"name", "in_person", "online", "unit"})
 REFERRAL_KEYS = frozenset(
     {
-        "id",
-        "topic",
-        "agency",
-        "where",
-        "online_url",
-        "note",
-        "aliases",
-        "keywords",
-        "source",
-        "checked_on",
-        "at_commune",
-        "requires_one_of",
-        "excluded_by",
+        "id", "topic", "agency", "where", "online_url", "note", "aliases", "keywords", "source", "checked_on",
+        "at_commune", "requires_one_of", "excluded_by",
     }
 )
 

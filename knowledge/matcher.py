@@ -1106,7 +1106,7 @@ class Matcher:
 
     def _classifier_look(self, decided: Match, feats: set[str], classifier: ProcedureClassifier) -> Match:
         """An answer or a choice, with the procedure the classifier finds likeliest offered first when
-        it is likelier than not, or answered when the classifier is all but certain of one offered."""
+        it gives it at least `add_at`, or answered when it is all but certain of one offered."""
         if decided.kind not in ("procedure", "clarify"):
             return decided
         guess = classifier.likeliest(feats)
@@ -1298,13 +1298,7 @@ class Matcher:
 
 # Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
 _CONFUSED_ONSETS = (
-    ("ch", "tr"),
-    ("tr", "ch"),
-    ("d", "gi"),
-    ("gi", "d"),
-    ("r", "gi"),
-    ("gi", "r"),
-    ("r", "d"),
+    ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
 )
 _STROKE = "\u0111"  # đ
 # Most of the South and Centre say the hỏi and ngã tones alike, so people write one for the other

@@ -20,9 +20,8 @@ procedure), the matcher with the gate and the arbiter offered the right procedur
 outright instead of 95.8%. Nothing out of scope was let through that was not before. At 0.5 it would
 offer the right procedure to 6 more of them, but it reads words without their marks and would overrule
 the matcher on an answer the marks decide ("làm khai sinh có phải nhắn cha nó về": "nhắn", not
-"nhận cha") on a coin toss. Rescuing with it
-the questions the matcher gave up on or referred elsewhere cost as many out of scope let through as
-it won, and was not taken.
+"nhận cha") on a coin toss. Rescuing with it the questions the matcher gave up on or referred
+elsewhere cost as many out of scope let through as it won, and was not taken.
 """
 
 from __future__ import annotations

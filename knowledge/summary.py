@@ -33,7 +33,8 @@ def summarize(kb: KnowledgeBase, warnings: list[str]) -> str:
         lines.append(f"  {field}: {len(kb.by_field(field))}")
     statuses = Counter(p.status for p in procs)
     lines.append(
-        "Status: " + ", ".join(f"{s} {statuses.get(s, 0)}" for s in ("in_force", "amended", "abolished"))
+        "Status: "
+        + ", ".join(f"{s} {statuses.get(s, 0)}" for s in ("in_force", "amended", "abolished"))
     )
     no_fee = sum(1 for p in procs if not p.fees_text and not p.fees)
     no_source = sum(1 for p in procs if not p.source) + sum(1 for r in kb.referrals.values() if not r.source)
