@@ -18,3 +18,12 @@ def test_state_survives_a_restart_of_the_console(tmp_path):
     first = console_chat(tmp_path, ["/start"])
     second = console_chat(tmp_path, ["/lienhe"])
     assert "Xin chào" in first and "Giờ làm việc" in second
+
+
+def test_a_quickly_restarted_console_is_not_taken_for_a_duplicate(tmp_path):
+    """Two sessions begun within the same second once numbered their lines alike, so the second
+    session's first line was dropped as a repeat of the first session's."""
+    from bot.channels.console import ConsoleChannel
+
+    first, second = ConsoleChannel(app=None), ConsoleChannel(app=None)  # type: ignore[arg-type]
+    assert first.parse_line("/start\n").message_id != second.parse_line("/lienhe\n").message_id

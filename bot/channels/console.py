@@ -14,7 +14,7 @@ import asyncio
 import itertools
 import re
 import sys
-import time
+import uuid
 from typing import TextIO
 
 from bot.app import CONSOLE_STAFF_CHAT, App
@@ -42,7 +42,9 @@ class ConsoleChannel:
         self.app = app
         self.out = out
         self._ids = itertools.count(1)
-        self._run = f"{time.time():.0f}"
+        # Inbound ids must never repeat an earlier session's, or its first lines are dropped as
+        # duplicates: a clock in whole seconds repeated when the console was restarted quickly.
+        self._run = uuid.uuid4().hex
         self._inbound = itertools.count(1)
         self._last_buttons: dict[str, list[str]] = {}
 
