@@ -128,9 +128,14 @@ def train_command(args: argparse.Namespace) -> int:
         code = next((c for c, _ in offered if c in codes), None)
         if code is not None:
             meant.append((tokens, offered, code))
-    phrased = [(p.code, t) for p in kb.procedures.values() for t in (p.name, *p.aliases, *p.keywords)]
-    phrasings = [(reject_gate.features(matcher.words_of(t)), code) for code, t in phrased]
-    in_scope += [f for f, _ in phrasings]
+    phrased = [
+        (p.code, matcher.words_of(t))
+        for p in kb.procedures.values()
+        for t in (p.name, *p.aliases, *p.keywords)
+    ]
+    phrasings = [(reject_gate.features(words), code) for code, words in phrased]
+    # The gate sees a phrasing typed alone with its own procedure ranked first, as `kb check` tries it.
+    in_scope += [reject_gate.question_features(words, code) for code, words in phrased]
     gate = reject_gate.train([(f, False) for f in in_scope] + [(f, True) for f in out_of_scope])
     arbiter = sibling_arbiter.train(meant)
     classifier = procedure_classifier.train(labelled_with + phrasings)
