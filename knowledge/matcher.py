@@ -126,6 +126,7 @@ from knowledge.normalize import (
     Normalizer,
     fold_iy,
     is_syllable,
+    repair_typing,
     strip_marks,
 )
 from knowledge.procedure_classifier import ProcedureClassifier
@@ -585,10 +586,17 @@ class Matcher:
                 found.add(d)
             found.update(self._deletes.get(d, ()))
         found = {f for f in found if f != word and Levenshtein.distance(word, f) <= 1}
+        found |= self._swapped(word)
         for a, b in _CONFUSED_ONSETS:
             if word.startswith(a) and (b + word[len(a) :]) in self._unigrams:
                 found.add(b + word[len(a) :])
         return found
+
+    def _swapped(self, word: str) -> set[str]:
+        """Vocabulary words with two neighbouring letters of `word` swapped, the commonest slip of a
+        thumb ("ngeho", "kte"), which counts as two edits."""
+        swaps = (word[:j] + word[j + 1] + word[j] + word[j + 2 :] for j in range(len(word) - 1))
+        return {s for s in swaps if s != word and s in self._unigrams}
 
     def _correct(self, word: str) -> str | None:
         """For a word that cannot be Vietnamese: the vocabulary word one edit away (most common wins),
@@ -596,8 +604,9 @@ class Matcher:
         if word in self._typo_cache:
             return self._typo_cache[word]
         best: str | None = None
-        if len(word) >= 4:
-            found = self._one_edit(word)
+        if len(word) >= 3:
+            # A short word has too many neighbours one edit away; only a swap is safe there.
+            found = self._one_edit(word) if len(word) >= 4 else self._swapped(word)
             if found:
                 best = max(sorted(found), key=lambda f: self._df.get(f, 0))
         if best is None and len(word) >= 5:
@@ -624,9 +633,11 @@ class Matcher:
         splits += [[word[:i], word[i:j], word[j:]] for i in range(2, n - 3) for j in range(i + 2, n - 1)]
         best: tuple[int, int, list[str]] | None = None
         for typed in splits:
-            if not all(map(is_syllable, typed)):
+            # Each piece a syllable as typed or once its Telex keys are undone ("saogiaays").
+            read = [p if is_syllable(p) else repair_typing(p) for p in typed]
+            if None in read:
                 continue
-            parts = [fold_iy(p) for p in typed]  # "kykhai": "ky" is spelt "ki" in the index
+            parts = [fold_iy(p) for p in read if p is not None]  # "kykhai": "ky" is "ki" in the index
             around = [prev, *parts, nxt]
             confirmed = sum(
                 f"{a} {b}" in self._idf for a, b in pairwise(around) if a is not None and b is not None

@@ -57,6 +57,16 @@ def test_typo_one_edit_away(small: Matcher) -> None:
     assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.001193"
 
 
+@pytest.mark.parametrize(
+    "question", ["dnag ky ket hon", "dang ky kte hon", "dang ky ket ohn", "dang kyskeets hoon"]
+)
+def test_swapped_letters_and_telex_in_words_typed_together_are_read_back(
+    small: Matcher, question: str
+) -> None:
+    m = small.match(question)
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "1.000894", m
+
+
 @pytest.mark.parametrize("question", ["lamkhai sinh cho con", "kkhaisinh cho con", "dang kykhai sinh"])
 def test_words_typed_together_are_split_where_a_term_confirms_it(small: Matcher, question: str) -> None:
     m = small.match(question)
