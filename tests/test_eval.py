@@ -48,6 +48,7 @@ TWENTY_SECOND = Path(__file__).parent / "data" / "eval-questions-22.jsonl"
 TWENTY_THIRD = Path(__file__).parent / "data" / "eval-questions-23.jsonl"
 TWENTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-24.jsonl"
 TWENTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-25.jsonl"
+TWENTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-26.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -75,6 +76,7 @@ ALL_SETS = (
     TWENTY_THIRD,
     TWENTY_FOURTH,
     TWENTY_FIFTH,
+    TWENTY_SIXTH,
 )
 
 
@@ -216,7 +218,12 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # twenty-fifth (four more, scored unseen on the code at the end of that session: people naming the
 # paper rather than the procedure, village heads and agents, two-to-six-word queries, urgent and upset
 # messages; 871 in scope, 423 out) 93.2 / 97.8 / 1.1 / 99.1 on the session-start code, 96.0 / 99.1 /
-# 0.5 / 99.1 with the models trained on twenty-four.
+# 0.5 / 99.1 with the models trained on twenty-four;
+# twenty-sixth (eight more: elders' long stories typed bare, teencode, relatives asking for one
+# another, one detail of a procedure, thumb slips and voice typing, Central and Southern speech, edge
+# cases told as a problem, formal letters and search-box queries; 1,786 in scope, 755 out) 98.5 / 99.4
+# / 0.1 / 99.3 on the session-start code, 98.8 / 99.7 / 0.1 / 99.2 with that session's changes (which
+# were read off their misses, so the last figure is not quite unseen).
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -243,6 +250,7 @@ TWENTY_SECOND_FLOOR = Thresholds(direct=0.94, one_tap=0.99, wrong=0.003, reject=
 TWENTY_THIRD_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=0.99)
 TWENTY_FOURTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
 TWENTY_FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
+TWENTY_SIXTH_FLOOR = Thresholds(direct=0.98, one_tap=0.995, wrong=0.002, reject=0.99)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -299,6 +307,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_THIRD, 1250, 650, TWENTY_THIRD_FLOOR, id="twenty-third"),
         pytest.param(TWENTY_FOURTH, 1700, 800, TWENTY_FOURTH_FLOOR, id="twenty-fourth"),
         pytest.param(TWENTY_FIFTH, 850, 400, TWENTY_FIFTH_FLOOR, id="twenty-fifth"),
+        pytest.param(TWENTY_SIXTH, 1750, 750, TWENTY_SIXTH_FLOOR, id="twenty-sixth"),
     ],
 )
 def test_question_sets_written_by_others(
