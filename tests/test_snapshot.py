@@ -15,6 +15,7 @@ import pytest
 from conftest import SHARED
 from helpers import run_console
 
+from knowledge.learned import LEARNED_FILE, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
 from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
@@ -247,3 +248,22 @@ def test_analyses_are_not_reused_across_other_synonyms(tmp_path: Path) -> None:
     question = "xin lồng đèn kéo quân cho con"
     assert summary(rebuilt.match(question)) == summary(Matcher(kb, other).match(question))
     assert rebuilt.match(question).kind != before.match(question).kind
+
+
+def test_a_reload_reuses_the_trained_models_until_they_are_trained_again(tmp_path: Path) -> None:
+    root, cache = tmp_path / "kb", tmp_path / "cache"
+    for part in ("procedures", "referrals"):
+        shutil.copytree(DEFAULT_ROOT / part, root / part)
+    shutil.copy(DEFAULT_ROOT / LEARNED_FILE, root / LEARNED_FILE)
+    running = load_indexed(root, cache)
+    assert running.kb.learned is not None
+    _touch_alias(root / "procedures" / "1.001193.yaml", LANTERN)
+
+    reloaded = build(root, previous=running)
+    assert reloaded.kb.learned is running.kb.learned  # the file is the same: not read again
+
+    learned = reloaded.kb.learned
+    gate = replace(learned.gate, weights={**learned.gate.weights, "long den": 9.0})
+    write_learned(root, replace(learned, gate=gate))
+    retrained = build(root, previous=reloaded)
+    assert retrained.kb.learned is not None and retrained.kb.learned.gate.weights["long den"] == 9.0
