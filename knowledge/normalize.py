@@ -309,6 +309,7 @@ class Normalizer:
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
+        self._english = _English(data.get("english"))
         generated = {**_abroad(data.get("abroad")), **_foreign_parents(data.get("foreign_parent"))}
         self._phrases = _Rewrites({**generated, **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
@@ -449,6 +450,10 @@ class Normalizer:
         marked = sum(1 for _, t in raw if t[1] is not None)
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
+        typed = [w for w, _ in raw]
+        if not spelled and self._english.reads(typed):
+            # Read from the words as typed: a Telex repair would make "was" "ưa" and "how" "hơ".
+            toks = self._english.translated(typed, toks)
         rewritten = self._spell_out(toks)
         # A knowledge-base phrasing is about its procedure in every clause: only a citizen's question
         # tells what was done before what is asked.
@@ -759,6 +764,7 @@ class _Rewrites:
                 self._sources.setdefault(key, []).append(src_words)
         self._lengths = _lengths_by_first_word(self._table)
         self.single_words = frozenset(k[0] for k in self._table if len(k) == 1)
+        self.phrases = frozenset(self._table)  # what is rewritten, folded
 
     def apply(self, toks: list[_Tok]) -> list[_Tok]:
         out: list[_Tok] = []
@@ -786,6 +792,43 @@ class _Rewrites:
                 out.append(toks[i])
                 i += 1
         return out
+
+
+class _English:
+    """A question written in English, as foreign spouses and Việt kiều write. Its small words would
+    count as words nobody knows, enough to take it for keyboard mashing, and Telex repairs would turn
+    the rest into Vietnamese syllables. Only a whole question is read so: one in Vietnamese typed
+    without marks shares many short words with English ("so do", "can", "the")."""
+
+    def __init__(self, raw: dict[str, Any] | None) -> None:
+        raw = raw or {}
+        self._stopwords = frozenset(fold(str(w)) for w in raw.get("stopwords") or ())
+        self._words = _Rewrites(raw.get("words"))
+        self._min_share = float(raw.get("min_share", 0.5))
+        self._max_marked = float(raw.get("max_marked_share", 0.25))
+        listed = {w for phrase in self._words.phrases for w in phrase} | self._stopwords
+        self._telling = frozenset(w for w in listed if not is_syllable(w))
+
+    def reads(self, typed: list[str]) -> bool:
+        """Is a question with these words (as typed, lowercase) written in English?"""
+        ws = [w for w in typed if w]
+        bare = [w for w in ws if w.isascii()]
+        if len(ws) < 3 or len(ws) - len(bare) > self._max_marked * len(ws):
+            # "hello shop", "ok ad": how Vietnamese greet a page. A few words with marks may be
+            # Vietnamese names of things ("a Việt kiều with a US passport").
+            return False
+        telling = sum(fold(w) in self._telling for w in bare)
+        foreign = sum(not (is_syllable(w) or w.isdigit()) for w in bare)
+        return telling >= 2 and foreign >= self._min_share * len(ws)
+
+    def translated(self, typed: list[str], toks: list[_Tok]) -> list[_Tok]:
+        """The words (as typed, beside their Vietnamese reading `toks`) put into the procedures' words,
+        the small words left out. Words typed with marks are Vietnamese and keep their reading. What
+        was put in is written with its marks, so it is never taken for a small English word ("thẻ"
+        is no "the")."""
+        read = [(fold(w), None) if w.isascii() else t for w, t in zip(typed, toks, strict=True)]
+        english = self._words.apply(read)
+        return [t for t in english if t[1] is not None or t[0] not in self._stopwords]
 
 
 class _WordInContext:

@@ -659,3 +659,26 @@ def test_an_omen_beside_a_new_name_is_its_reason(norm: Normalizer) -> None:
 def test_ck_is_a_husband_unless_something_is_signed(norm: Normalizer) -> None:
     assert tokens_of(norm, "ck tren giay xac nhan thu nhap")[:2] == ["chu", "ki"]
     assert tokens_of(norm, "ck e di lam xa")[0] == "chong"
+
+
+def test_a_question_in_english_is_read_in_english(norm: Normalizer) -> None:
+    # Read as Vietnamese, Telex repairs made "was" "ưa" and "how" "hơ", and the small words were
+    # words nobody knows.
+    assert tokens_of(norm, "Our baby was born last month. How do we register the birth?") == [
+        "be", "sinh", "last", "month", "dang", "ki", "khai", "sinh",
+    ]  # fmt: skip
+    assert tokens_of(norm, "My name is misspelled on my birth certificate, how do I correct it?") == [
+        "ten", "sai", "giay", "khai", "sinh", "cai", "chinh",
+    ]  # fmt: skip
+
+
+def test_words_with_marks_in_an_english_question_stay_vietnamese(norm: Normalizer) -> None:
+    assert tokens_of(norm, "Our village miếu committee must register its yearly belief activities") == [
+        "mieu", "dang", "ki", "hang", "nam", "tin", "nguong", "hoat", "dong",
+    ]  # fmt: skip
+
+
+def test_vietnamese_typed_bare_keeps_the_short_words_english_has_too(norm: Normalizer) -> None:
+    assert tokens_of(norm, "so do cap lai can gi")[:4] == ["giay", "chung", "nhan", "dat"]  # sổ đỏ
+    assert tokens_of(norm, "the bhyt cho me lam o dau")[:3] == ["the", "bao", "hiem"]  # thẻ BHYT
+    assert tokens_of(norm, "hello shop") == ["hello", "shop"]  # a greeting to the page, not a shop
