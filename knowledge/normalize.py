@@ -294,6 +294,19 @@ class Analysis:
 _Tok = tuple[str, str | None]  # (folded, the accented word if the citizen typed diacritics)
 
 
+def _source_of(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def same_or_new(previous: Normalizer | None, synonyms_path: Path | None = None) -> Normalizer:
+    """`previous` while the synonyms it was built from are unchanged, else a new normaliser: building
+    one reads all of synonyms.yaml, a quarter of a reload after a clerk's edit to one procedure."""
+    path = Path(synonyms_path) if synonyms_path is not None else DEFAULT_SYNONYMS
+    if previous is not None and previous.source == _source_of(path.read_text(encoding="utf-8")):
+        return previous
+    return Normalizer(path)
+
+
 class Normalizer:
     """Turns free text into an Analysis using the synonym and stopword data of `synonyms.yaml`."""
 
@@ -302,7 +315,7 @@ class Normalizer:
         text = path.read_text(encoding="utf-8")
         # Two normalisers with the same source analyse every text alike, so an index built with one
         # can reuse what was analysed with the other (knowledge.matcher).
-        self.source = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        self.source = _source_of(text)
         data: dict[str, Any] = load_yaml(text) or {}
         self._keep: frozenset[str] = frozenset(fold(str(w)) for w in data.get("keep") or ())
 

@@ -32,7 +32,7 @@ from knowledge.learned import LEARNED_FILE
 from knowledge.loader import DEFAULT_ROOT, KNOWLEDGE_DIRS, ParsedFiles, load_files
 from knowledge.matcher import Matcher
 from knowledge.model import KnowledgeBase
-from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
+from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer, same_or_new
 
 log = logging.getLogger(__name__)
 
@@ -136,9 +136,12 @@ def load_indexed(root: Path | None, cache_dir: Path | None) -> Indexed:
 
 def build(root: Path | None, previous: Indexed | None) -> Indexed:
     """The knowledge base under `root`, parsing and analysing only what changed since `previous`."""
-    kb, _, files = load_files(root, previous.files if previous is not None else None)
-    matcher = Matcher(kb, Normalizer(), previous=previous.matcher if previous is not None else None)
-    return Indexed(kb, matcher, files)
+    if previous is None:
+        kb, _, files = load_files(root)
+        return Indexed(kb, Matcher(kb, Normalizer()), files)
+    kb, _, files = load_files(root, previous.files)
+    normalizer = same_or_new(previous.matcher.normalizer)
+    return Indexed(kb, Matcher(kb, normalizer, previous=previous.matcher), files)
 
 
 def _read(path: Path) -> Indexed | None:

@@ -250,7 +250,7 @@ def test_analyses_are_not_reused_across_other_synonyms(tmp_path: Path) -> None:
     assert rebuilt.match(question).kind != before.match(question).kind
 
 
-def test_a_reload_reuses_the_trained_models_until_they_are_trained_again(tmp_path: Path) -> None:
+def test_a_reload_reuses_the_models_and_synonyms_until_they_change(tmp_path: Path) -> None:
     root, cache = tmp_path / "kb", tmp_path / "cache"
     for part in ("procedures", "referrals"):
         shutil.copytree(DEFAULT_ROOT / part, root / part)
@@ -261,6 +261,7 @@ def test_a_reload_reuses_the_trained_models_until_they_are_trained_again(tmp_pat
 
     reloaded = build(root, previous=running)
     assert reloaded.kb.learned is running.kb.learned  # the file is the same: not read again
+    assert reloaded.matcher.normalizer is running.matcher.normalizer  # so is synonyms.yaml
 
     learned = reloaded.kb.learned
     gate = replace(learned.gate, weights={**learned.gate.weights, "long den": 9.0})
