@@ -49,6 +49,7 @@ TWENTY_THIRD = Path(__file__).parent / "data" / "eval-questions-23.jsonl"
 TWENTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-24.jsonl"
 TWENTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-25.jsonl"
 TWENTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-26.jsonl"
+TWENTY_SEVENTH = Path(__file__).parent / "data" / "eval-questions-27.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -77,6 +78,7 @@ ALL_SETS = (
     TWENTY_FOURTH,
     TWENTY_FIFTH,
     TWENTY_SIXTH,
+    TWENTY_SEVENTH,
 )
 
 
@@ -223,7 +225,12 @@ ISSUE = Thresholds(direct=0.92, one_tap=0.99, wrong=0.01, reject=0.97)
 # another, one detail of a procedure, thumb slips and voice typing, Central and Southern speech, edge
 # cases told as a problem, formal letters and search-box queries; 1,786 in scope, 755 out) 98.5 / 99.4
 # / 0.1 / 99.3 on the session-start code, 98.8 / 99.7 / 0.1 / 99.2 with that session's changes (which
-# were read off their misses, so the last figure is not quite unseen).
+# were read off their misses, so the last figure is not quite unseen);
+# twenty-seventh (five more, read for what they miss while five others were kept unseen: relatives
+# asking with the need only implied, search-box fragments, voice typing, a third in English, plain
+# paraphrase; 1,060 in scope, 462 out) 87.8 / 92.3 / 1.5 / 99.4 on the session-start code, 90.6 /
+# 94.8 / 0.8 / 98.7 with that session's changes (English read as English), models trained on
+# twenty-six.
 # Since then every file here is also what the learned models (knowledge/learned.json) are trained on,
 # so the scores below are no longer unseen figures.
 # Raise the floors as the matcher improves; never lower them.
@@ -251,6 +258,7 @@ TWENTY_THIRD_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.005, reject=
 TWENTY_FOURTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
 TWENTY_FIFTH_FLOOR = Thresholds(direct=0.97, one_tap=0.99, wrong=0.003, reject=0.99)
 TWENTY_SIXTH_FLOOR = Thresholds(direct=0.98, one_tap=0.995, wrong=0.002, reject=0.99)
+TWENTY_SEVENTH_FLOOR = Thresholds(direct=0.935, one_tap=0.98, wrong=0.003, reject=0.985)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -308,6 +316,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_FOURTH, 1700, 800, TWENTY_FOURTH_FLOOR, id="twenty-fourth"),
         pytest.param(TWENTY_FIFTH, 850, 400, TWENTY_FIFTH_FLOOR, id="twenty-fifth"),
         pytest.param(TWENTY_SIXTH, 1750, 750, TWENTY_SIXTH_FLOOR, id="twenty-sixth"),
+        pytest.param(TWENTY_SEVENTH, 1050, 450, TWENTY_SEVENTH_FLOOR, id="twenty-seventh"),
     ],
 )
 def test_question_sets_written_by_others(
