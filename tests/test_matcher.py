@@ -192,6 +192,10 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         # The hospital's birth notice is lost: the commune still registers the birth (witnesses instead).
         ("mất giấy chứng sinh rồi thì làm giấy khai sinh cho con thế nào", "1.001193"),
         ("xin cấp sđ lần đầu cho mảnh đất ông bà để lại", "1.013978"),
+        # A certified copy of another office's paper is the commune's.
+        ("chứng thực bản sao thẻ bảo hiểm y tế của cháu để nộp trường", "2.000815"),
+        ("sao y hộ chiếu ở xã được không", "2.000815"),
+        ("công chứng sổ bảo hiểm xã hội ở xã được không", "2.000815"),
     ],
 )
 def test_real_knowledge_base_answers(real: Matcher, question: str, code: str) -> None:
