@@ -196,6 +196,8 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("chứng thực bản sao thẻ bảo hiểm y tế của cháu để nộp trường", "2.000815"),
         ("sao y hộ chiếu ở xã được không", "2.000815"),
         ("công chứng sổ bảo hiểm xã hội ở xã được không", "2.000815"),
+        # The card of someone who died is handed in when the death is registered.
+        ("khai tử cho bố xong có phải nộp lại căn cước của bố không", "1.000656"),
     ],
 )
 def test_real_knowledge_base_answers(real: Matcher, question: str, code: str) -> None:
