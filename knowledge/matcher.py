@@ -682,6 +682,11 @@ class Matcher:
                 self._compat_cache[key] = hit
         return hit
 
+    def _another_word(self, typed: str, folded: str) -> bool:
+        """Was a knowledge-base word's letters typed with marks none of its spellings has?"""
+        marked = strip_marks(typed) != typed
+        return marked and folded in self._unigrams and not self._compatible(typed, folded)
+
     def _same_marks(self, typed: str, folded: str) -> bool:
         """Could these diacritics belong to some spelling of the knowledge-base word `folded`? Marks
         typed on a real syllable are deliberate, so a correction must keep them ("chợ cấp" → "trợ")."""
@@ -716,6 +721,8 @@ class Matcher:
             w = weak[i]
             acc = accents[i]
             clause = clauses[i]
+            if acc is not None and self._another_word(acc, bare := t.lstrip("".join(_ASIDE))):
+                fixes[bare] = acc.lower()  # to the learned models: "nhắn cha" is not "nhận cha"
             if t[0] in _ASIDE and t not in self._unigrams:
                 # What the question says it is not about, or what the paper is for: no evidence either
                 # way, but it may still complete a negated or purpose two-word term of the index.
@@ -728,7 +735,7 @@ class Matcher:
             if w or t.isdigit():
                 pass
             elif t in self._unigrams:
-                if acc is not None and strip_marks(acc) != acc and not self._compatible(acc, t):
+                if acc is not None and self._another_word(acc, t):
                     w = True  # another word with the same letters: usable only inside two-word terms
                     unknown += 1
             elif not any(c in "aeiou" for c in t):

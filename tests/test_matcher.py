@@ -212,6 +212,13 @@ def test_different_diacritics_are_different_words(real: Matcher) -> None:
     assert real.match("Bạn là người thật hay máy vậy?").kind == "none"
 
 
+def test_the_learned_models_read_other_marks_as_another_word(real: Matcher) -> None:
+    # They learn from words without marks; "nhắn" (to message) must not lend them "nhận cha".
+    assert "nhắn" in real.words_of("làm khai sinh có phải nhắn cha nó về không")
+    assert "nhan" in real.words_of("đăng ký nhận cha cho con")
+    assert "nhan" in real.words_of("dang ky nhan cha cho con")
+
+
 @pytest.mark.parametrize(
     ("question", "referral"),
     [
