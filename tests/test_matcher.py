@@ -358,6 +358,10 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "hộ kinh doanh của tôi muốn tạm ngừng kinh doanh 6 tháng",
         "nhà chùa muốn xây chùa mới thì xin giấy phép xây dựng ở đâu",
         "đám cưới ở quê nên đặt bao nhiêu mâm",
+        # The same in English, read into the Vietnamese words of other kinds of question.
+        "Is there a good wedding photographer you can recommend?",
+        "What should I wear to a Vietnamese funeral?",
+        "Which funeral home in town is cheapest?",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
