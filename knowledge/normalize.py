@@ -322,7 +322,7 @@ class Normalizer:
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
-        self._english = _English(data.get("english"))
+        self._english = _English(data.get("english"), self._abbreviations.single_words)
         generated = {**_abroad(data.get("abroad")), **_foreign_parents(data.get("foreign_parent"))}
         self._phrases = _Rewrites({**generated, **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
@@ -813,7 +813,7 @@ class _English:
     the rest into Vietnamese syllables. Only a whole question is read so: one in Vietnamese typed
     without marks shares many short words with English ("so do", "can", "the")."""
 
-    def __init__(self, raw: dict[str, Any] | None) -> None:
+    def __init__(self, raw: dict[str, Any] | None, abbreviated: Iterable[str] = ()) -> None:
         raw = raw or {}
         self._stopwords = frozenset(fold(str(w)) for w in raw.get("stopwords") or ())
         self._words = _Rewrites(raw.get("words"))
@@ -821,6 +821,14 @@ class _English:
         self._max_marked = float(raw.get("max_marked_share", 0.25))
         listed = {w for phrase in self._words.phrases for w in phrase} | self._stopwords
         self._telling = frozenset(w for w in listed if not is_syllable(w))
+        # Each English word the lists read, by its stem, so that "marrying" is read as "married" and
+        # "certifying" as "certify": the lists then need only one form of a word.
+        known = sorted((self._words.single_words | frozenset(abbreviated)) - self._stopwords)
+        self._listed = frozenset(known)
+        self._by_stem: dict[str, str] = {}
+        for w in known:
+            if len(w) >= 4 and not is_syllable(w):
+                self._by_stem.setdefault(_english_stem(w), w)
 
     def reads(self, typed: list[str]) -> bool:
         """Is a question with these words (as typed, lowercase) written in English?"""
@@ -841,9 +849,31 @@ class _English:
         the small words left out. Words typed with marks are Vietnamese and keep their reading. What
         was put in is written with its marks, so it is never taken for a small English word ("thẻ"
         is no "the")."""
-        read = [(fold(w), None) if w.isascii() else t for w, t in zip(typed, toks, strict=True)]
+        pairs = zip(typed, toks, strict=True)
+        read = [(self._listed_form(fold(w)), None) if w.isascii() else t for w, t in pairs]
         english = self._words.apply(read)
         return [t for t in english if t[1] is not None or t[0] not in self._stopwords]
+
+
+    def _listed_form(self, word: str) -> str:
+        if word in self._listed or word in self._stopwords:
+            return word
+        return self._by_stem.get(_english_stem(word), word)
+
+
+def _english_stem(word: str) -> str:
+    """A crude English stem, the same for a word's inflections: "married", "marrying" and "marries"
+    are all "marry", "registered" and "registering" "register"."""
+    for suffix, stem_end in (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("ed", ""), ("es", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + stem_end
+            break
+    else:
+        if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+            word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "ls":
+        word = word[:-1]  # "planned", "planning": "plan"
+    return word.removesuffix("e") if len(word) > 4 else word
 
 
 class _WordInContext:

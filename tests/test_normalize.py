@@ -672,6 +672,12 @@ def test_a_question_in_english_is_read_in_english(norm: Normalizer) -> None:
     ]  # fmt: skip
 
 
+def test_an_english_word_is_read_in_any_of_its_forms(norm: Normalizer) -> None:
+    # The list has "married" and "certify"; "marrying" and "certifying" are the same words.
+    assert tokens_of(norm, "We are marrying next month, what documents?")[:2] == ["ket", "hon"]
+    assert tokens_of(norm, "How long does certifying copies take?") == ["chung", "thuc", "ban", "sao"]
+
+
 def test_words_with_marks_in_an_english_question_stay_vietnamese(norm: Normalizer) -> None:
     assert tokens_of(norm, "Our village miếu committee must register its yearly belief activities") == [
         "mieu", "dang", "ki", "hang", "nam", "tin", "nguong", "hoat", "dong",
