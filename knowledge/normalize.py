@@ -322,7 +322,7 @@ class Normalizer:
         # Abbreviations are spelt out first, so the everyday phrases also apply to what they became:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
-        self._english = _English(data.get("english"), self._abbreviations.single_words)
+        self._english = _English(data.get("english"), self._abbreviations.phrases)
         generated = {**_abroad(data.get("abroad")), **_foreign_parents(data.get("foreign_parent"))}
         self._phrases = _Rewrites({**generated, **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
@@ -813,7 +813,7 @@ class _English:
     the rest into Vietnamese syllables. Only a whole question is read so: one in Vietnamese typed
     without marks shares many short words with English ("so do", "can", "the")."""
 
-    def __init__(self, raw: dict[str, Any] | None, abbreviated: Iterable[str] = ()) -> None:
+    def __init__(self, raw: dict[str, Any] | None, abbreviated: Iterable[tuple[str, ...]] = ()) -> None:
         raw = raw or {}
         self._stopwords = frozenset(fold(str(w)) for w in raw.get("stopwords") or ())
         self._words = _Rewrites(raw.get("words"))
@@ -821,13 +821,14 @@ class _English:
         self._max_marked = float(raw.get("max_marked_share", 0.25))
         listed = {w for phrase in self._words.phrases for w in phrase} | self._stopwords
         self._telling = frozenset(w for w in listed if not is_syllable(w))
-        # Each English word the lists read, by its stem, so that "marrying" is read as "married" and
-        # "certifying" as "certify": the lists then need only one form of a word.
-        known = sorted((self._words.single_words | frozenset(abbreviated)) - self._stopwords)
-        self._listed = frozenset(known)
+        # Each English word the lists read alone, by its stem, so that "marrying" is read as "married"
+        # and "certifying" as "certify": the lists then need only one form of a word. A word of a
+        # listed phrase is left as typed ("funeral services").
+        phrases = self._words.phrases | frozenset(abbreviated)
+        self._listed = frozenset(w for phrase in phrases for w in phrase) | self._stopwords
         self._by_stem: dict[str, str] = {}
-        for w in known:
-            if len(w) >= 4 and not is_syllable(w):
+        for (w,) in sorted(p for p in phrases if len(p) == 1):
+            if len(w) >= 4 and not is_syllable(w) and w not in self._stopwords:
                 self._by_stem.setdefault(_english_stem(w), w)
 
     def reads(self, typed: list[str]) -> bool:
@@ -854,9 +855,8 @@ class _English:
         english = self._words.apply(read)
         return [t for t in english if t[1] is not None or t[0] not in self._stopwords]
 
-
     def _listed_form(self, word: str) -> str:
-        if word in self._listed or word in self._stopwords:
+        if word in self._listed:
             return word
         return self._by_stem.get(_english_stem(word), word)
 
