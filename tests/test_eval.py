@@ -52,6 +52,8 @@ TWENTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-26.jsonl"
 TWENTY_SEVENTH = Path(__file__).parent / "data" / "eval-questions-27.jsonl"
 TWENTY_EIGHTH = Path(__file__).parent / "data" / "eval-questions-28.jsonl"
 TWENTY_NINTH = Path(__file__).parent / "data" / "eval-questions-29.jsonl"
+# Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
+HELD_OUT = Path(__file__).parent / "data" / "heldout-29.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -83,6 +85,7 @@ ALL_SETS = (
     TWENTY_SEVENTH,
     TWENTY_EIGHTH,
     TWENTY_NINTH,
+    HELD_OUT,
 )
 
 
@@ -274,6 +277,12 @@ TWENTY_EIGHTH_FLOOR = Thresholds(direct=0.91, one_tap=0.975, wrong=0.003, reject
 # Plain paraphrase, two matters in one message, wholly in English, young people's chat shorthand;
 # 87.6 / 94.1 / 1.7 / 92.9 unseen on the start code of the session that wrote them.
 TWENTY_NINTH_FLOOR = Thresholds(direct=0.915, one_tap=0.98, wrong=0.004, reject=0.97)
+# Five sets kept unseen through the session that wrote them (long stories, one detail asked, dialect
+# and voice typing, relatives asking for someone, one wholly in English; 1,115 in scope, 452 out):
+# 91.0 / 95.0 / 1.8 / 95.6 on that session's start code, 92.9 / 96.7 / 1.3 / 97.1 on its final code
+# (the English one alone 69.5 / 79.4 / 8.1 / 86.1 -> 79.8 / 88.3 / 5.8 / 92.1). Below the issue's
+# targets, so the floor is what was reached; it measures what generalises, so never train on it.
+HELD_OUT_FLOOR = Thresholds(direct=0.92, one_tap=0.96, wrong=0.015, reject=0.965)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -334,6 +343,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_SEVENTH, 1050, 450, TWENTY_SEVENTH_FLOOR, id="twenty-seventh"),
         pytest.param(TWENTY_EIGHTH, 1100, 450, TWENTY_EIGHTH_FLOOR, id="twenty-eighth"),
         pytest.param(TWENTY_NINTH, 900, 350, TWENTY_NINTH_FLOOR, id="twenty-ninth"),
+        pytest.param(HELD_OUT, 1100, 450, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
 def test_question_sets_written_by_others(
