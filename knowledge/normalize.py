@@ -818,6 +818,8 @@ class _English:
         self._stopwords = frozenset(fold(str(w)) for w in raw.get("stopwords") or ())
         self._words = _Rewrites(raw.get("words"))
         self._min_share = float(raw.get("min_share", 0.5))
+        self._min_share_beside_listed = float(raw.get("min_share_beside_listed", 0.3))
+        self._min_share_with_listed = float(raw.get("min_share_with_listed", 0.8))
         self._max_marked = float(raw.get("max_marked_share", 0.25))
         listed = {w for phrase in self._words.phrases for w in phrase} | self._stopwords
         self._telling = frozenset(w for w in listed if not is_syllable(w))
@@ -843,7 +845,14 @@ class _English:
         if sum(fold(w) in self._telling for w in bare) < 2:
             return False
         foreign = sum(not (is_syllable(w) or w.isdigit()) for w in bare)
-        return foreign >= self._min_share * len(ws)
+        if foreign >= self._min_share * len(ws):
+            return True
+        # "I want to transfer the land to my son": "to", "the", "my" and "son" are Vietnamese
+        # syllables too, but listed English words among plainly foreign ones.
+        listed = sum(is_syllable(w) and fold(w) in self._listed for w in bare)
+        return foreign >= self._min_share_beside_listed * len(ws) and (
+            foreign + listed >= self._min_share_with_listed * len(ws)
+        )
 
     def translated(self, typed: list[str], toks: list[_Tok]) -> list[_Tok]:
         """The words (as typed, beside their Vietnamese reading `toks`) put into the procedures' words,

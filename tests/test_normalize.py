@@ -672,6 +672,11 @@ def test_a_question_in_english_is_read_in_english(norm: Normalizer) -> None:
     ]  # fmt: skip
 
 
+def test_english_with_words_that_are_vietnamese_syllables_too_is_english(norm: Normalizer) -> None:
+    # "I", "to", "the", "my", "son" and "a" are syllables; "want", "transfer", "land" and "gift" are not.
+    assert tokens_of(norm, "I want to transfer the land to my son as a gift")[:3] == ["chuyen", "dat", "con"]
+
+
 def test_an_english_word_is_read_in_any_of_its_forms(norm: Normalizer) -> None:
     # The list has "married" and "certify"; "marrying" and "certifying" are the same words.
     assert tokens_of(norm, "We are marrying next month, what documents?")[:2] == ["ket", "hon"]
