@@ -693,3 +693,9 @@ def test_vietnamese_typed_bare_keeps_the_short_words_english_has_too(norm: Norma
     assert tokens_of(norm, "so do cap lai can gi")[:4] == ["giay", "chung", "nhan", "dat"]  # sổ đỏ
     assert tokens_of(norm, "the bhyt cho me lam o dau")[:3] == ["the", "bao", "hiem"]  # thẻ BHYT
     assert tokens_of(norm, "hello shop") == ["hello", "shop"]  # a greeting to the page, not a shop
+
+
+def test_a_group_without_a_pagoda_asks_nothing_about_progress(norm: Normalizer) -> None:
+    # Typed bare, "chua co chua" holds "có chưa" ("is it done yet?"); it is "chưa có chùa".
+    assert not norm.analyze("nhom phat tu o xa chua co chua, muon sinh hoat tap trung").asks_progress
+    assert norm.analyze("ho so khai sinh cua toi co chua").asks_progress
