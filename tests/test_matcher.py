@@ -305,6 +305,13 @@ def test_a_referral_requires_what_tells_it_apart(real: Matcher) -> None:
         assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == code, (question, m)
 
 
+def test_a_copy_of_another_offices_paper_is_a_certified_copy(real: Matcher) -> None:
+    # The card or the licence is another office's; a photocopy of it certified is the commune's.
+    for question in ("photo căn cước ở xã có cần mang bản gốc không", "photo bằng lái xe ở xã mất bao lâu"):
+        m = real.match(question)
+        assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == "2.000815", m
+
+
 def test_a_land_with_a_certificate_goes_to_court_and_one_without_to_the_commune(real: Matcher) -> None:
     # After a failed mediation the Chủ tịch xã decides only for land without a certificate; "chưa có
     # sổ đỏ" must not read as "có sổ đỏ" although its "có" drops.
