@@ -821,8 +821,8 @@ class _English:
         self._min_share_beside_listed = float(raw.get("min_share_beside_listed", 0.3))
         self._min_share_with_listed = float(raw.get("min_share_with_listed", 0.8))
         self._max_marked = float(raw.get("max_marked_share", 0.25))
-        listed = {w for phrase in self._words.phrases for w in phrase} | self._stopwords
-        self._telling = frozenset(w for w in listed if not is_syllable(w))
+        self._vocabulary = frozenset(w for phrase in self._words.phrases for w in phrase) | self._stopwords
+        self._telling = frozenset(w for w in self._vocabulary if not is_syllable(w))
         # Each English word the lists read alone, by its stem, so that "marrying" is read as "married"
         # and "certifying" as "certify": the lists then need only one form of a word. A word of a
         # listed phrase is left as typed ("funeral services").
@@ -849,9 +849,9 @@ class _English:
             return True
         # "I want to transfer the land to my son": "to", "the", "my" and "son" are Vietnamese
         # syllables too, but listed English words among plainly foreign ones.
-        listed = sum(is_syllable(w) and fold(w) in self._listed for w in bare)
+        english_syllables = sum(is_syllable(w) and fold(w) in self._vocabulary for w in bare)
         return foreign >= self._min_share_beside_listed * len(ws) and (
-            foreign + listed >= self._min_share_with_listed * len(ws)
+            foreign + english_syllables >= self._min_share_with_listed * len(ws)
         )
 
     def translated(self, typed: list[str], toks: list[_Tok]) -> list[_Tok]:
