@@ -279,10 +279,10 @@ TWENTY_EIGHTH_FLOOR = Thresholds(direct=0.91, one_tap=0.975, wrong=0.003, reject
 TWENTY_NINTH_FLOOR = Thresholds(direct=0.915, one_tap=0.98, wrong=0.004, reject=0.97)
 # Five sets kept unseen through the session that wrote them (long stories, one detail asked, dialect
 # and voice typing, relatives asking for someone, one wholly in English; 1,115 in scope, 452 out):
-# 91.0 / 95.0 / 1.8 / 95.6 on that session's start code, 92.9 / 96.7 / 1.3 / 97.1 on its final code
-# (the English one alone 69.5 / 79.4 / 8.1 / 86.1 -> 79.8 / 88.3 / 5.8 / 92.1). Below the issue's
+# 91.0 / 95.0 / 1.8 / 95.6 on that session's start code, 93.9 / 97.0 / 1.2 / 97.1 on its final code
+# (the English one alone 69.5 / 79.4 / 8.1 / 86.1 -> 82.1 / 89.7 / 4.9 / 93.1). Below the issue's
 # targets, so the floor is what was reached; it measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.92, one_tap=0.96, wrong=0.015, reject=0.965)
+HELD_OUT_FLOOR = Thresholds(direct=0.93, one_tap=0.965, wrong=0.015, reject=0.965)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
