@@ -721,7 +721,7 @@ class Matcher:
             w = weak[i]
             acc = accents[i]
             clause = clauses[i]
-            if acc is not None and self._another_word(acc, bare := t.lstrip("".join(_ASIDE))):
+            if acc is not None and self._another_word(acc, bare := t.lstrip(_ASIDE_MARKERS)):
                 fixes[bare] = acc.lower()  # to the learned models: "nhắn cha" is not "nhận cha"
             if t[0] in _ASIDE and t not in self._unigrams:
                 # What the question says it is not about, or what the paper is for: no evidence either
@@ -1323,6 +1323,7 @@ _STROKE = "\u0111"  # đ
 # ("sổ hộ khẩu củ", "khai tữ"): they count as the same mark. Other tones stay apart ("cười" ≠ "cưới").
 _TONE_ALIKE = {"\u0303": "\u0309"}
 _ASIDE = (NEGATED, PURPOSE, DONE)
+_ASIDE_MARKERS = "".join(_ASIDE)
 
 
 def _marks(word: str) -> tuple[frozenset[str], ...]:
