@@ -827,7 +827,7 @@ class _English:
         # and "certifying" as "certify": the lists then need only one form of a word. A word of a
         # listed phrase is left as typed ("funeral services").
         phrases = self._words.phrases | frozenset(abbreviated)
-        self._listed = frozenset(w for phrase in phrases for w in phrase) | self._stopwords
+        self._listed = self._vocabulary | frozenset(w for phrase in phrases for w in phrase)
         self._by_stem: dict[str, str] = {}
         for (w,) in sorted(p for p in phrases if len(p) == 1):
             if len(w) >= 4 and not is_syllable(w) and w not in self._stopwords:
