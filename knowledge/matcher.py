@@ -740,6 +740,8 @@ class Matcher:
                     unknown += 1
             elif not any(c in "aeiou" for c in t):
                 unknown += 1  # an abbreviation we do not know, not a typo
+            elif a.english and acc is None:
+                unknown += 1  # an English word nobody listed: no Vietnamese typo to repair
             elif is_syllable(t):
                 prev = tokens[i - 1] if i > 0 else None
                 nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -868,9 +870,10 @@ class Matcher:
         ranking.done = any(t[0] == DONE for t in a.tokens)
         ranking.purpose = any(t[0] == PURPOSE for t in a.tokens)
         ranking.said = a.said
-        if seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
+        if not a.english and seen >= self.GARBAGE_MIN_WORDS and unknown > self.GARBAGE_SHARE * seen:
             # Mostly words no procedure, referral or typo fix knows: pasted text or keyboard mashing.
-            # Real questions, even rambling ones, stay well under this share.
+            # Real questions, even rambling ones, stay well under this share; English ones are read
+            # from the words listed and hold many others.
             return ranking
         qterms = _terms(a)
         known = [t for t in qterms if t in self._idf]

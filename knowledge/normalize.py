@@ -279,6 +279,9 @@ class Analysis:
     # bé" asks for something in words that matching drops. What the learned models (knowledge.learned)
     # see; empty for knowledge-base text.
     said: tuple[str, ...] = ()
+    # Read as English: a word left as typed is an English word nobody listed, not a Vietnamese one
+    # mistyped, so the matcher must not repair it ("between" is no "bê tuen").
+    english: bool = False
     content: tuple[str, ...] = field(init=False)  # the tokens that are not weak
 
     def __post_init__(self) -> None:
@@ -464,7 +467,8 @@ class Normalizer:
         exact = spelled or (n_words > 0 and marked * 2 >= n_words)
         toks: list[_Tok] = [(f, a if a is not None or not (exact and bare) else w) for w, (f, a, bare) in raw]
         typed = [w for w, _ in raw]
-        if not spelled and self._english.reads(typed):
+        english = not spelled and self._english.reads(typed)
+        if english:
             # Read from the words as typed: a Telex repair would make "was" "ưa" and "how" "hơ".
             toks = self._english.translated(typed, toks)
         rewritten = self._spell_out(toks)
@@ -483,7 +487,14 @@ class Normalizer:
             not_requests += 1
         progress = _says_any(self._progress, rewritten)
         said = tuple(t[0] or CLAUSE_BREAK for t in rewritten)
-        return replace(a, other_intents=intents, not_requests=not_requests, asks_progress=progress, said=said)
+        return replace(
+            a,
+            other_intents=intents,
+            not_requests=not_requests,
+            asks_progress=progress,
+            said=said,
+            english=english,
+        )
 
     def _count_phrases(self, index: _PhraseIndex, toks: list[_Tok], aside: set[int]) -> int:
         """Phrases of `index` said in toks, outside the phrases that only look like another intent

@@ -219,6 +219,13 @@ def test_the_learned_models_read_other_marks_as_another_word(real: Matcher) -> N
     assert "nhan" in real.words_of("dang ky nhan cha cho con")
 
 
+def test_english_words_nobody_listed_are_not_repaired_into_vietnamese(real: Matcher) -> None:
+    # Telex-style repair would read "between" as "bê tuen" and "member" as "mẻm bẻ".
+    words = real.words_of("Marriage between a Vietnamese man and a Filipino woman, fee please")
+    assert "between" in words and "tuen" not in words
+    assert "member" in real.words_of("our church meets in a member's home, do we register?")
+
+
 @pytest.mark.parametrize(
     ("question", "referral"),
     [
