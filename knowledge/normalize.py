@@ -326,7 +326,11 @@ class Normalizer:
         # "ng lào" is "người lào", which is "người nước ngoài".
         self._abbreviations = _Rewrites(data.get("abbreviations"))
         self._english = _English(data.get("english"), self._abbreviations.phrases)
-        generated = {**_abroad(data.get("abroad")), **_foreign_parents(data.get("foreign_parent"))}
+        generated = {
+            **_abroad(data.get("abroad")),
+            **_foreign_parents(data.get("foreign_parent")),
+            **_foreign_partners(data.get("foreign_partner")),
+        }
         self._phrases = _Rewrites({**generated, **(data.get("phrases") or {})})
         self._protected = self._keep | self._abbreviations.single_words | self._phrases.single_words
         self._words_in_context: list[_WordInContext] = [
@@ -770,6 +774,19 @@ def _foreign_parents(raw: dict[str, Any] | None) -> dict[str, str]:
         for n in raw.get("between") or ()
     }
     return {**alone, **between}
+
+
+def _foreign_partners(raw: dict[str, Any] | None) -> dict[str, str]:
+    """Rewrites for a partner named by nationality: "chồng Nhật" and "con rể tui là Tây" read "chồng
+    nước ngoài", "con rể nước ngoài", for a marriage or a birth "có yếu tố nước ngoài"."""
+    raw = raw or {}
+    links = ["", *(f"{link} " for link in raw.get("links") or ())]
+    return {
+        f"{p} {link}{n}": f"{p} nước ngoài"
+        for p in raw.get("partners") or ()
+        for link in links
+        for n in raw.get("nations") or ()
+    }
 
 
 class _Rewrites:

@@ -602,6 +602,15 @@ def test_look_alikes_of_a_nationality_are_not_foreign(norm: Normalizer, text: st
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["con trai tôi muốn cưới cô gái Lào", "con rể tui là Tây, làm khai sinh cho cháu", "lay chong han"],
+)
+def test_a_partner_named_by_nationality_is_foreign(norm: Normalizer, text: str) -> None:
+    t = tokens_of(norm, text)
+    assert "nuoc" in t and "ngoai" in t, t
+
+
+@pytest.mark.parametrize(
     "text", ["con sinh ra ở Nhật, chưa khai sinh", "be sinh o sing, ba me deu vn", "bé đẻ bên Đài Loan"]
 )
 def test_a_birth_abroad_reads_foreign(norm: Normalizer, text: str) -> None:
