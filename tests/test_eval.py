@@ -52,8 +52,10 @@ TWENTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-26.jsonl"
 TWENTY_SEVENTH = Path(__file__).parent / "data" / "eval-questions-27.jsonl"
 TWENTY_EIGHTH = Path(__file__).parent / "data" / "eval-questions-28.jsonl"
 TWENTY_NINTH = Path(__file__).parent / "data" / "eval-questions-29.jsonl"
+THIRTIETH = Path(__file__).parent / "data" / "eval-questions-30.jsonl"
+THIRTY_FIRST = Path(__file__).parent / "data" / "eval-questions-31.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-29.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-32.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -85,6 +87,8 @@ ALL_SETS = (
     TWENTY_SEVENTH,
     TWENTY_EIGHTH,
     TWENTY_NINTH,
+    THIRTIETH,
+    THIRTY_FIRST,
     HELD_OUT,
 )
 
@@ -280,9 +284,17 @@ TWENTY_NINTH_FLOOR = Thresholds(direct=0.915, one_tap=0.98, wrong=0.004, reject=
 # Five sets kept unseen through the session that wrote them (long stories, one detail asked, dialect
 # and voice typing, relatives asking for someone, one wholly in English; 1,115 in scope, 452 out):
 # 91.0 / 95.0 / 1.8 / 95.6 on that session's start code, 93.9 / 97.0 / 1.2 / 97.1 on its final code
-# (the English one alone 69.5 / 79.4 / 8.1 / 86.1 -> 82.1 / 89.7 / 4.9 / 93.1). Below the issue's
-# targets, so the floor is what was reached; it measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.93, one_tap=0.965, wrong=0.015, reject=0.965)
+# (the English one alone 69.5 / 79.4 / 8.1 / 86.1 -> 82.1 / 89.7 / 4.9 / 93.1); trained on since.
+THIRTIETH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.98)
+# Elderly citizens with little schooling, Vietnamese mixed with English, one detail asked, what
+# happened told instead of the paper named: 90.0 / 94.7 / 1.1 / 98.9 unseen on the start code of the
+# session that wrote them (the last alone 78.1 / 89.3 / 1.3 / 97.9).
+THIRTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.98, wrong=0.003, reject=0.99)
+# Four sets kept unseen through the session that wrote them (voice typing with regional spelling,
+# relatives asking for someone, wholly in English, short chat messages; 882 in scope, 361 out):
+# 93.2 / 97.2 / 1.2 / 94.7 on that session's start code. Below the issue's targets, so the floor is
+# what was reached; it measures what generalises, so never train on it.
+HELD_OUT_FLOOR = Thresholds(direct=0.925, one_tap=0.96, wrong=0.016, reject=0.945)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -343,7 +355,9 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_SEVENTH, 1050, 450, TWENTY_SEVENTH_FLOOR, id="twenty-seventh"),
         pytest.param(TWENTY_EIGHTH, 1100, 450, TWENTY_EIGHTH_FLOOR, id="twenty-eighth"),
         pytest.param(TWENTY_NINTH, 900, 350, TWENTY_NINTH_FLOOR, id="twenty-ninth"),
-        pytest.param(HELD_OUT, 1100, 450, HELD_OUT_FLOOR, id="held-out"),
+        pytest.param(THIRTIETH, 1100, 450, THIRTIETH_FLOOR, id="thirtieth"),
+        pytest.param(THIRTY_FIRST, 850, 350, THIRTY_FIRST_FLOOR, id="thirty-first"),
+        pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
 def test_question_sets_written_by_others(
