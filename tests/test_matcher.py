@@ -376,6 +376,9 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "Is there a good wedding photographer you can recommend?",
         "What should I wear to a Vietnamese funeral?",
         "Which funeral home in town is cheapest?",
+        "Which hospital is best for having a baby in Da Nang?",
+        "What flowers do people bring to a Vietnamese funeral?",
+        "Which village festivals are worth visiting at Tet?",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
