@@ -490,7 +490,10 @@ class Normalizer:
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
         progress = _says_any(self._progress, rewritten)
-        said = tuple(t[0] or CLAUSE_BREAK for t in rewritten)
+        # What was done is context to the models too: "tạm trú thì đã đăng ký rồi" is no request.
+        said = tuple(
+            DONE + t[0] if i in done and t[0] else t[0] or CLAUSE_BREAK for i, t in enumerate(rewritten)
+        )
         return replace(
             a,
             other_intents=intents,
@@ -1147,7 +1150,20 @@ class _DoneThen:
             else:
                 pending = []
             start = end + 1
-        return done
+        return done | self._done_after(toks)
+
+    def _done_after(self, toks: list[_Tok]) -> set[int]:
+        """Positions of a last clause, after others, that tells something already done ("..., tạm trú
+        thì đã đăng ký với công an rồi"): said after the request, it is no second one."""
+        end = len(toks)
+        while end > 0 and not toks[end - 1][0]:
+            end -= 1
+        start = next((k + 1 for k in range(end - 1, -1, -1) if not toks[k][0]), 0)
+        if start == 0 or end - 1 <= start or _phrase_at(self._already_end, toks, end - 1) != 1:
+            return set()
+        if any(_phrase_at(self._already, toks, k) > 0 for k in range(start, end - 1)):
+            return set(range(start, end))
+        return set()
 
     def _before_then(self, toks: list[_Tok], end: int) -> int:
         """Where the clause before `end` ends once a linking "thì" is left off ("kết hôn xong thì có

@@ -549,6 +549,15 @@ def test_the_ways_of_saying_something_was_done(norm: Normalizer, question: str) 
     assert "khau" in t or "thuong" in t, t  # "chuyển khẩu", "nhập khẩu" (read "thường trú"): the request
 
 
+def test_something_already_done_told_after_the_request_is_context(norm: Normalizer) -> None:
+    a = norm.analyze("về xã mới có phải làm lại hồ sơ hộ nghèo không? Tạm trú thì đã đăng ký với công an rồi")
+    assert DONE + "tam" in a.tokens and DONE + "tam" in a.said, a
+    assert "ngheo" in a.tokens and "ngheo" in a.said, a
+    # Only the last clause, and only after a request: "đã ... rồi" first is the situation itself.
+    t = tokens_of(norm, "công an đã có văn bản rồi, giờ làm giấy ở ủy ban xã cần gì nữa")
+    assert "cong" in t, t
+
+
 def test_done_clauses_in_a_row_are_all_context(norm: Normalizer) -> None:
     t = tokens_of(norm, "giấy phép xây dựng cấp rồi, nhà cũng xây xong, giờ xin cấp số nhà")
     assert DONE + "phep" in t and DONE + "xay" in t, t
