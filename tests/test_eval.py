@@ -54,8 +54,9 @@ TWENTY_EIGHTH = Path(__file__).parent / "data" / "eval-questions-28.jsonl"
 TWENTY_NINTH = Path(__file__).parent / "data" / "eval-questions-29.jsonl"
 THIRTIETH = Path(__file__).parent / "data" / "eval-questions-30.jsonl"
 THIRTY_FIRST = Path(__file__).parent / "data" / "eval-questions-31.jsonl"
+THIRTY_SECOND = Path(__file__).parent / "data" / "eval-questions-32.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-32.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-33.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -89,6 +90,7 @@ ALL_SETS = (
     TWENTY_NINTH,
     THIRTIETH,
     THIRTY_FIRST,
+    THIRTY_SECOND,
     HELD_OUT,
 )
 
@@ -290,6 +292,11 @@ THIRTIETH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.
 # happened told instead of the paper named: 90.0 / 94.7 / 1.1 / 98.9 unseen on the start code of the
 # session that wrote them (the last alone 78.1 / 89.3 / 1.3 / 97.9).
 THIRTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.98, wrong=0.003, reject=0.99)
+# Eligibility questions, regional speech, formal written requests, frustrated citizens, English from
+# non-native writers, two matters in one message: 93.5 / 97.0 / 0.8 / 97.3 unseen on the start code of
+# the session that wrote them, 94.5 / 97.7 / 0.5 / 99.5 on its code just before they were trained on,
+# 97.2 / 99.3 / 0.0 / 100 trained.
+THIRTY_SECOND_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.003, reject=0.99)
 # Four sets kept unseen through the session that wrote them (voice typing with regional spelling,
 # relatives asking for someone, wholly in English, short chat messages; 882 in scope, 361 out):
 # 93.2 / 97.2 / 1.2 / 94.7 on that session's start code. Below the targets, so the floor is
@@ -357,6 +364,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_NINTH, 900, 350, TWENTY_NINTH_FLOOR, id="twenty-ninth"),
         pytest.param(THIRTIETH, 1100, 450, THIRTIETH_FLOOR, id="thirtieth"),
         pytest.param(THIRTY_FIRST, 850, 350, THIRTY_FIRST_FLOOR, id="thirty-first"),
+        pytest.param(THIRTY_SECOND, 1300, 550, THIRTY_SECOND_FLOOR, id="thirty-second"),
         pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
