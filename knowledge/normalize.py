@@ -1101,7 +1101,8 @@ class _ByTheWay:
 
 class _DoneThen:
     """Something done, then the request: "cải chính tên trong giấy khai sinh xong, giờ đổi tên trên thẻ
-    căn cước ở đâu" asks about the ID card; the first clause is context."""
+    căn cước ở đâu" asks about the ID card; the first clause is context. So is something done told
+    last, after the request ("..., tạm trú thì đã đăng ký với công an rồi")."""
 
     def __init__(self, raw: dict[str, Any] | None, index: _Indexer) -> None:
         raw = raw or {}
