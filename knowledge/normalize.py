@@ -490,10 +490,7 @@ class Normalizer:
         if self._feedback.only(text, rewritten) or self._past_only.only(rewritten):
             not_requests += 1
         progress = _says_any(self._progress, rewritten)
-        # What was done is context to the models too: "tạm trú thì đã đăng ký rồi" is no request.
-        said = tuple(
-            DONE + t[0] if i in done and t[0] else t[0] or CLAUSE_BREAK for i, t in enumerate(rewritten)
-        )
+        said = tuple(t[0] or CLAUSE_BREAK for t in rewritten)
         return replace(
             a,
             other_intents=intents,
