@@ -292,16 +292,19 @@ THIRTIETH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.
 # happened told instead of the paper named: 90.0 / 94.7 / 1.1 / 98.9 unseen on the start code of the
 # session that wrote them (the last alone 78.1 / 89.3 / 1.3 / 97.9).
 THIRTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.98, wrong=0.003, reject=0.99)
-# Eligibility questions, regional speech, formal written requests, frustrated citizens, English from
-# non-native writers, two matters in one message: 93.5 / 97.0 / 0.8 / 97.3 unseen on the start code of
-# the session that wrote them, 94.5 / 97.7 / 0.5 / 99.5 on its code just before they were trained on,
-# 97.2 / 99.3 / 0.0 / 100 trained.
-THIRTY_SECOND_FLOOR = Thresholds(direct=0.96, one_tap=0.985, wrong=0.003, reject=0.99)
+# Twelve sets written and read in one session, then trained on. Eligibility questions, regional
+# speech, formal written requests, frustrated citizens, English from non-native writers, two matters in
+# one message: 93.5 / 97.0 / 0.8 / 97.3 unseen on that session's start code, 94.5 / 97.7 / 0.5 / 99.5
+# just before training. Heavy typos, long stories, paraphrase without the usual terms, intermediaries
+# writing for a resident, fluent English, another office named as background: 90.4 / 96.2 / 1.5 / 97.6
+# on the start code, 92.2 / 97.0 / 1.0 / 97.6 just before training. 96.1 / 99.3 / 0.0 / 99.5 trained.
+THIRTY_SECOND_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.003, reject=0.99)
 # Four sets kept unseen through the session that wrote them (voice typing with regional spelling,
 # relatives asking for someone, wholly in English, short chat messages; 882 in scope, 361 out):
-# 93.2 / 97.2 / 1.2 / 94.7 on that session's start code. Below the issue's targets, so the floor is
-# what was reached; it measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.925, one_tap=0.96, wrong=0.016, reject=0.945)
+# 93.2 / 97.2 / 1.2 / 94.7 on that session's start code, 94.2 / 97.5 / 0.9 / 97.2 on its final code.
+# Below the issue's one-tap target, so the floor is what was reached; it measures what generalises, so
+# never train on it.
+HELD_OUT_FLOOR = Thresholds(direct=0.935, one_tap=0.97, wrong=0.012, reject=0.965)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -364,7 +367,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(TWENTY_NINTH, 900, 350, TWENTY_NINTH_FLOOR, id="twenty-ninth"),
         pytest.param(THIRTIETH, 1100, 450, THIRTIETH_FLOOR, id="thirtieth"),
         pytest.param(THIRTY_FIRST, 850, 350, THIRTY_FIRST_FLOOR, id="thirty-first"),
-        pytest.param(THIRTY_SECOND, 1300, 550, THIRTY_SECOND_FLOOR, id="thirty-second"),
+        pytest.param(THIRTY_SECOND, 2700, 1100, THIRTY_SECOND_FLOOR, id="thirty-second"),
         pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
