@@ -765,7 +765,7 @@ def _foreign_parents(raw: dict[str, Any] | None) -> dict[str, str]:
     "bố Tây mẹ Việt"), where nothing else reads that way."""
     raw = raw or {}
     parents = raw.get("parents") or ()
-    alone = {f"{p} {n}": f"{p} nước ngoài" for p in parents for n in raw.get("nations") or ()}
+    alone = _by_nationality(parents, raw.get("nations") or ())
     between = {
         f"{p} {n} {q}": f"{p} {n} {q} nước ngoài"
         for p in parents
@@ -780,13 +780,16 @@ def _foreign_partners(raw: dict[str, Any] | None) -> dict[str, str]:
     """Rewrites for a partner named by nationality: "chồng Nhật" and "con rể tui là Tây" read "chồng
     nước ngoài", "con rể nước ngoài", for a marriage or a birth "có yếu tố nước ngoài"."""
     raw = raw or {}
-    links = ["", *(f"{link} " for link in raw.get("links") or ())]
-    return {
-        f"{p} {link}{n}": f"{p} nước ngoài"
-        for p in raw.get("partners") or ()
-        for link in links
-        for n in raw.get("nations") or ()
-    }
+    return _by_nationality(raw.get("partners") or (), raw.get("nations") or (), raw.get("links") or ())
+
+
+def _by_nationality(
+    persons: Iterable[str], nations: Iterable[str], links: Iterable[str] = ()
+) -> dict[str, str]:
+    """Each person, then one of `links` or nothing, then each nation, read as "<person> nước ngoài"."""
+    joins = ["", *(f"{link} " for link in links)]
+    nations = list(nations)
+    return {f"{p} {j}{n}": f"{p} nước ngoài" for p in persons for j in joins for n in nations}
 
 
 class _Rewrites:
