@@ -36,7 +36,7 @@ from knowledge.loader import load_knowledge_base  # noqa: E402
 from knowledge.matcher import Matcher  # noqa: E402
 from knowledge.model import KnowledgeBase, Procedure  # noqa: E402
 from knowledge.normalize import Normalizer  # noqa: E402
-from knowledge.snapshot import Snapshot, build, load_indexed  # noqa: E402
+from knowledge.snapshot import Snapshot, build, load_indexed, open_indexed  # noqa: E402
 
 QUESTION_FILES = (
     Path("/work/shared/eval/dev-questions.jsonl"),
@@ -175,15 +175,20 @@ def main() -> int:
             )
             del big
             t = time.perf_counter()
-            load_indexed(root, cache)
+            started, unsaved = open_indexed(root, cache)
             first_s = time.perf_counter() - t
+            assert unsaved is not None
+            unsaved.write(started)
+            first_saved_s = time.perf_counter() - t
+            del started
             snapshot_mb = sum(f.stat().st_size for f in cache.iterdir()) / 1e6
             t = time.perf_counter()
             running = load_indexed(root, cache)
             restart_s = time.perf_counter() - t
             print(
-                f"  first start {first_s * 1000:,.0f} ms (YAML + validation {parse_s * 1000:,.0f} ms, "
-                f"then the index and writing a {snapshot_mb:.0f} MB snapshot)"
+                f"  first start answers after {first_s * 1000:,.0f} ms (YAML + validation "
+                f"{parse_s * 1000:,.0f} ms, then the index) and has written a {snapshot_mb:.0f} MB "
+                f"snapshot after {first_saved_s * 1000:,.0f} ms"
             )
             print(f"  restart with the same files (snapshot) {restart_s * 1000:,.0f} ms")
             edit_one(root)
@@ -195,12 +200,17 @@ def main() -> int:
             reload_s = time.perf_counter() - t
             edit_one(root)
             t = time.perf_counter()
-            load_indexed(root, cache)
+            restarted, unsaved = open_indexed(root, cache)  # what the bot's start does
             edited_restart_s = time.perf_counter() - t
+            assert unsaved is not None
+            unsaved.write(restarted)  # once the bot is up (App.open)
+            edited_saved_s = time.perf_counter() - t
+            del restarted
             print(
                 f"  after a clerk edits one file: /reload answers from the new version after "
                 f"{swap_s * 1000:,.0f} ms and has written its snapshot after {reload_s * 1000:,.0f} ms; "
-                f"a restart takes {edited_restart_s * 1000:,.0f} ms"
+                f"a restart answers after {edited_restart_s * 1000:,.0f} ms and has written its snapshot "
+                f"after {edited_saved_s * 1000:,.0f} ms"
             )
             report(running.matcher, qs, args.repeat)
             del running

@@ -75,12 +75,17 @@ class App:
         self._jobs_task: asyncio.Task[None] | None = None
         self.worker = OutboxWorker(self.db, self.senders, pacing_from(settings))
         self._worker_task: asyncio.Task[None] | None = None
+        self._snapshot_task: asyncio.Task[None] | None = None
 
     def add_sender(self, sender: ChannelSender) -> None:
         self.senders[sender.name] = sender
 
     async def open(self) -> None:
-        """Open storage (running migrations); nothing is sent until `start_delivery`."""
+        """Open storage (running migrations); nothing is sent until `start_delivery`. The knowledge
+        snapshot a start had to build is written meanwhile, off the event loop."""
+        knowledge = self.services.knowledge
+        if knowledge is not None:
+            self._snapshot_task = asyncio.create_task(asyncio.to_thread(knowledge.save_snapshot))
         await self.db.open()
         self.db.on_commit(self.worker.wake)
 
@@ -103,4 +108,6 @@ class App:
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
+        if self._snapshot_task is not None:
+            await self._snapshot_task  # a stop right after the start still leaves the next one its snapshot
         await self.db.close()

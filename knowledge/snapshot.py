@@ -25,6 +25,8 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,43 +125,65 @@ class Snapshot:
 
 def load_indexed(root: Path | None, cache_dir: Path | None) -> Indexed:
     """The knowledge base under `root` and its matcher, from the snapshot in `cache_dir` when it is
-    current; otherwise built again, reusing from the last snapshot whatever has not changed. Raises
-    KnowledgeBaseError, like the loader, when the files are invalid."""
+    current; otherwise built again, reusing from the last snapshot whatever has not changed, and
+    written as the next start's snapshot. Raises KnowledgeBaseError, like the loader, when the files
+    are invalid."""
+    indexed, unsaved = open_indexed(root, cache_dir)
+    if unsaved is not None:
+        unsaved.write(indexed)
+    return indexed
+
+
+def open_indexed(root: Path | None, cache_dir: Path | None) -> tuple[Indexed, Snapshot | None]:
+    """Like `load_indexed`, but leaves writing a new snapshot to the caller, with the snapshot to
+    write (None when the current one was read): writing it takes longer than the build after an
+    edit, and a starting bot can answer meanwhile."""
     snapshot = Snapshot(root, cache_dir)
     found = snapshot.read()
     if found is not None:
-        return found
-    built = build(root, snapshot.latest())
-    snapshot.write(built)
-    return built
+        return found, None
+    return build(root, snapshot.latest()), snapshot
 
 
 def build(root: Path | None, previous: Indexed | None) -> Indexed:
     """The knowledge base under `root`, parsing and analysing only what changed since `previous`."""
-    if previous is None:
-        kb, _, files = load_files(root)
-        return Indexed(kb, Matcher(kb, Normalizer()), files)
-    kb, _, files = load_files(root, previous.files)
-    normalizer = same_or_new(previous.matcher.normalizer)
-    return Indexed(kb, Matcher(kb, normalizer, previous=previous.matcher), files)
+    with _long_lived():
+        if previous is None:
+            kb, _, files = load_files(root)
+            return Indexed(kb, Matcher(kb, Normalizer()), files)
+        kb, _, files = load_files(root, previous.files)
+        normalizer = same_or_new(previous.matcher.normalizer)
+        return Indexed(kb, Matcher(kb, normalizer, previous=previous.matcher), files)
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Around making an index: millions of small objects, none of them cyclic, that live as long as
+    the knowledge base. The cyclic garbage collector would only rescan them, over and over while
+    they are made (it doubles a reload's time) and in every full collection after (a pause in the
+    middle of some citizen's question). So it pauses while they are made, and they are then moved
+    out of its sight (gc.freeze); reference counting still frees them when a reload replaces them.
+    Garbage already waiting is collected first, so none of it is frozen with them."""
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 def _read(path: Path) -> Indexed | None:
-    # Millions of small objects, none of them cyclic: the cyclic garbage collector would only rescan
-    # them over and over while they are read (it doubles the time).
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        with path.open("rb") as f:
+        with _long_lived(), path.open("rb") as f:
             indexed = pickle.load(f)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a truncated or foreign file is only a cache miss
         log.warning("knowledge snapshot %s unreadable (%s); rebuilding", path, exc)
         return None
-    finally:
-        if was_enabled:
-            gc.enable()
     return indexed if isinstance(indexed, Indexed) else None
 
 

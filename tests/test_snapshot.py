@@ -3,6 +3,7 @@ afresh; a damaged or unwritable snapshot only costs speed."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import pytest
 from conftest import SHARED
 from helpers import run_console
 
+from bot.services.knowledge import KnowledgeService
 from knowledge.learned import LEARNED_FILE, write_learned
 from knowledge.loader import DEFAULT_ROOT, KnowledgeBaseError, load_knowledge_base
 from knowledge.matcher import Match, Matcher
@@ -268,3 +270,47 @@ def test_a_reload_reuses_the_models_and_synonyms_until_they_change(tmp_path: Pat
     write_learned(root, replace(learned, gate=gate))
     retrained = build(root, previous=reloaded)
     assert retrained.kb.learned is not None and retrained.kb.learned.gate.weights["long den"] == 9.0
+
+
+def test_a_start_answers_before_writing_its_snapshot_and_writes_it_once(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    service = KnowledgeService.load(kb_dir, cache)
+    assert snapshots(cache) == []  # nothing written yet, and the service already answers
+    assert service.match("làm giấy khai sinh cho con").procedure == service.kb.procedures["1.001193"]
+
+    service.save_snapshot()
+    [written] = snapshots(cache)
+    service.save_snapshot()  # nothing left to write
+    assert snapshots(cache) == [written]
+    restarted = KnowledgeService.load(kb_dir, cache)
+    assert restarted.kb == service.kb
+    written.unlink()
+    restarted.save_snapshot()  # read from the snapshot: it had nothing to write
+    assert snapshots(cache) == []
+
+
+def test_a_reload_before_the_start_saved_leaves_only_its_own_snapshot(kb_dir: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    service = KnowledgeService.load(kb_dir, cache)
+    _touch_alias(kb_dir / "procedures" / "1.001193.yaml", LANTERN)
+    service.reload()
+    [after_reload] = snapshots(cache)
+
+    service.save_snapshot()  # the start's version is no longer what runs: not written over the reload's
+
+    assert snapshots(cache) == [after_reload]
+    restarted = load_indexed(kb_dir, cache)
+    assert restarted.matcher.match(LANTERN).procedure == restarted.kb.procedures["1.001193"]
+
+
+def test_an_index_is_freed_without_the_cyclic_collector(kb_dir: Path) -> None:
+    """Building freezes the index out of the cyclic collector's sight (gc.freeze), which is only
+    safe while nothing in it is cyclic: a cycle would then outlive every reload that replaced it."""
+    assert gc.isenabled()
+    built = build(kb_dir, None)
+    assert gc.isenabled()  # collection paused while building, and only then
+    reloaded = build(kb_dir, built)
+    gc.unfreeze()
+    gc.collect()
+    del built, reloaded
+    assert gc.collect() == 0

@@ -857,3 +857,5 @@ async def standalone_services(settings: Settings, with_knowledge: bool = True) -
         )
     finally:
         await db.close()
+        if knowledge is not None:
+            knowledge.save_snapshot()  # as the bot would have, for its next start

@@ -7,28 +7,38 @@ and an invalid new version leaves the old one serving.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from knowledge.matcher import Match
 from knowledge.model import KnowledgeBase
-from knowledge.snapshot import Indexed, Snapshot, build, load_indexed
+from knowledge.snapshot import Indexed, Snapshot, build, open_indexed
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 
 class KnowledgeService:
-    def __init__(self, root: Path | None, loaded: Indexed, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path | None,
+        loaded: Indexed,
+        cache_dir: Path | None = None,
+        unsaved: Snapshot | None = None,
+    ) -> None:
         self.root = root
         self.cache_dir = cache_dir
         self._loaded = loaded
+        self._unsaved = unsaved  # the snapshot of `loaded` still to write, if the start built it
+        self._writing = threading.Lock()  # a reload's snapshot and the start's never cross
 
     @classmethod
     def load(cls, root: Path | None = None, cache_dir: Path | None = None) -> KnowledgeService:
         """`cache_dir` keeps a snapshot of the parsed and indexed files, so a restart with the same
         files skips parsing them (knowledge.snapshot); None parses every time."""
-        return cls(root, load_indexed(root, cache_dir), cache_dir)
+        loaded, unsaved = open_indexed(root, cache_dir)
+        return cls(root, loaded, cache_dir, unsaved)
 
     @classmethod
     def configured(cls, settings: Settings) -> KnowledgeService:
@@ -41,11 +51,22 @@ class KnowledgeService:
     def match(self, question: str) -> Match:
         return self._loaded.matcher.match(question)
 
+    def save_snapshot(self) -> None:
+        """Writes the snapshot a start had to build, for the next start. Called once the bot is up
+        (App.open), since writing it takes longer than building after an edit and nothing waits for
+        it; a reload meanwhile writes its own instead."""
+        with self._writing:
+            unsaved, self._unsaved = self._unsaved, None
+            if unsaved is not None:
+                unsaved.write(self._loaded)
+
     def reload(self) -> KnowledgeBase:
         """Raises KnowledgeBaseError (old version kept) when the files on disk are invalid. Only the
         files changed since the running version are parsed again."""
-        snapshot = Snapshot(self.root, self.cache_dir)
-        loaded = build(self.root, previous=self._loaded)
-        self._loaded = loaded  # answering from the new version from here on
-        snapshot.write(loaded)  # for the next start; writing it takes longer than the build
+        with self._writing:
+            snapshot = Snapshot(self.root, self.cache_dir)
+            loaded = build(self.root, previous=self._loaded)
+            self._loaded = loaded  # answering from the new version from here on
+            self._unsaved = None
+            snapshot.write(loaded)  # for the next start; writing it takes longer than the build
         return loaded.kb
