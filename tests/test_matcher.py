@@ -233,6 +233,21 @@ def test_english_words_nobody_listed_are_not_repaired_into_vietnamese(real: Matc
 
 
 @pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        # "book" alone reads "sổ": the colour must be read with it, as in Vietnamese.
+        ("how can we get a red book for grandpa's land", "1.013978"),
+        ("termination of guardianship for my nephew, he is 18 now", "1.004845"),
+        ("my father want make will for the house, ward can certify?", "2.001019"),
+        ("my wife's real father want recognise her", "1.001022"),
+    ],
+)
+def test_english_words_for_the_matter(real: Matcher, question: str, code: str) -> None:
+    m = real.match(question)
+    assert m.kind == "procedure" and m.procedure is not None and m.procedure.code == code, m
+
+
+@pytest.mark.parametrize(
     ("question", "referral"),
     [
         ("làm hộ chiếu ở đâu", "ho-chieu"),
