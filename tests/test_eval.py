@@ -55,8 +55,10 @@ TWENTY_NINTH = Path(__file__).parent / "data" / "eval-questions-29.jsonl"
 THIRTIETH = Path(__file__).parent / "data" / "eval-questions-30.jsonl"
 THIRTY_FIRST = Path(__file__).parent / "data" / "eval-questions-31.jsonl"
 THIRTY_SECOND = Path(__file__).parent / "data" / "eval-questions-32.jsonl"
+THIRTY_THIRD = Path(__file__).parent / "data" / "eval-questions-33.jsonl"
+THIRTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-34.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-33.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-36.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -91,6 +93,8 @@ ALL_SETS = (
     THIRTIETH,
     THIRTY_FIRST,
     THIRTY_SECOND,
+    THIRTY_THIRD,
+    THIRTY_FOURTH,
     HELD_OUT,
 )
 
@@ -301,10 +305,18 @@ THIRTY_FIRST_FLOOR = Thresholds(direct=0.925, one_tap=0.98, wrong=0.003, reject=
 THIRTY_SECOND_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.003, reject=0.99)
 # Four sets kept unseen through the session that wrote them (voice typing with regional spelling,
 # relatives asking for someone, wholly in English, short chat messages; 882 in scope, 361 out):
-# 93.2 / 97.2 / 1.2 / 94.7 on that session's start code, 94.2 / 97.5 / 0.9 / 97.2 on its final code.
-# Below the issue's one-tap target, so the floor is what was reached; it measures what generalises, so
+# 93.2 / 97.2 / 1.2 / 94.7 on that session's start code, 94.2 / 97.5 / 0.9 / 97.2 on its final code;
+# trained on since.
+THIRTY_THIRD_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.003, reject=0.98)
+# Yes/no questions, young people's teencode, the goal named instead of the paper, simple English from
+# non-native writers: 88.6 / 94.3 / 1.6 / 97.5 unseen on the start code of the session that wrote them
+# (the goal first alone 80.3 / 89.7 / 1.8 / 100, the English 78.3 / 88.7 / 4.1 / 92.8).
+THIRTY_FOURTH_FLOOR = Thresholds(direct=0.92, one_tap=0.98, wrong=0.003, reject=0.985)
+# Four sets kept unseen through the session that wrote them (search-box keywords, old or wrong terms,
+# overseas Vietnamese and returnees, florid politeness in Central and Southern speech; 857 in scope,
+# 352 out): 96.7 / 98.8 / 0.6 / 98.6 on that session's start code. It measures what generalises, so
 # never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.935, one_tap=0.97, wrong=0.012, reject=0.965)
+HELD_OUT_FLOOR = Thresholds(direct=0.965, one_tap=0.985, wrong=0.008, reject=0.98)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -368,6 +380,8 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(THIRTIETH, 1100, 450, THIRTIETH_FLOOR, id="thirtieth"),
         pytest.param(THIRTY_FIRST, 850, 350, THIRTY_FIRST_FLOOR, id="thirty-first"),
         pytest.param(THIRTY_SECOND, 2700, 1100, THIRTY_SECOND_FLOOR, id="thirty-second"),
+        pytest.param(THIRTY_THIRD, 850, 350, THIRTY_THIRD_FLOOR, id="thirty-third"),
+        pytest.param(THIRTY_FOURTH, 850, 350, THIRTY_FOURTH_FLOOR, id="thirty-fourth"),
         pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
