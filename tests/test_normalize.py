@@ -150,6 +150,14 @@ def test_foreign_words_are_kept(norm: Normalizer) -> None:
         ("giấy kh bị mất", "giấy kết hôn bị mất"),  # "kh" is the marriage beside the paper ...
         ("kh với người nhật", "kết hôn với người nhật"),
         ("kh biết làm sao", "không biết làm sao"),  # ... and "không" elsewhere
+        ("giấy xn kt bị mất", "giấy xác nhận khuyết tật bị mất"),  # "kt" beside the certificate
+        ("trợ cấp htxh cho cụ 80t", "trợ cấp hưu trí xã hội cho cụ 80 tuổi"),
+        ("mai táng phí cho đtbtxh", "mai táng phí cho đối tượng bảo trợ xã hội"),
+        ("đk shtg tập trung", "đăng ký sinh hoạt tôn giáo tập trung"),
+        ("khai sinh cho bé có yttn", "khai sinh cho bé có yếu tố nước ngoài"),
+        ("vp công chứng", "văn phòng công chứng"),  # a notary's office, not the commune's chứng thực
+        ("phí ở vpcc", "phí ở văn phòng công chứng"),
+        ("bao giờ có kq", "bao giờ có kết quả"),
     ],
 )
 def test_abbreviations_and_synonyms(norm: Normalizer, short: str, long: str) -> None:
