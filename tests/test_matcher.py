@@ -6,12 +6,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.commands.ask import human_text, match_to_json
 from bot.texts.procedures import procedure_card
 from knowledge.loader import load_knowledge_base
 from knowledge.matcher import MAX_QUESTION_CHARS, Matcher
-from knowledge.normalize import Normalizer
+from knowledge.normalize import DEFAULT_SYNONYMS, Normalizer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -230,6 +231,23 @@ def test_english_words_nobody_listed_are_not_repaired_into_vietnamese(real: Matc
         " arriving soon, what death paperwork first?"
     )
     assert m.procedure is not None and m.procedure.code == "1.000656", m
+
+
+def test_english_abbreviations_are_read_whole_in_an_english_question(real: Matcher) -> None:
+    """English questions read their words one by one from their own table first: an abbreviation of
+    several English words must not be split by it ("social pension" read "xã hội lương hưu")."""
+    synonyms = yaml.safe_load(DEFAULT_SYNONYMS.read_text(encoding="utf-8"))
+    english = synonyms["english"]["words"]
+    phrases = [
+        (k, v)
+        for k, v in synonyms["abbreviations"].items()
+        if " " in k and any(word in english for word in k.split())
+    ]
+    assert len(phrases) > 5
+    for phrase, meant in phrases:
+        read = real.words_of(f"how do I get the {phrase} for my family please")
+        expected = [w for w in real.words_of(meant) if w != "|"]
+        assert set(expected) <= set(read), (phrase, read)
 
 
 @pytest.mark.parametrize(
