@@ -158,6 +158,8 @@ def test_foreign_words_are_kept(norm: Normalizer) -> None:
         ("vp công chứng", "văn phòng công chứng"),  # a notary's office, not the commune's chứng thực
         ("phí ở vpcc", "phí ở văn phòng công chứng"),
         ("bao giờ có kq", "bao giờ có kết quả"),
+        ("giấy báo chết xã làm", "giấy khai tử xã làm"),
+        ("cần chứng chữ ký của tôi", "cần chứng thực chữ ký của tôi"),
     ],
 )
 def test_abbreviations_and_synonyms(norm: Normalizer, short: str, long: str) -> None:
