@@ -233,6 +233,12 @@ def test_english_words_nobody_listed_are_not_repaired_into_vietnamese(real: Matc
     assert m.procedure is not None and m.procedure.code == "1.000656", m
 
 
+def test_an_english_question_losing_a_paper_is_no_death(real: Matcher) -> None:
+    # "lost" was "mất", and "vợ mất" is a wife who died; the bare "can" of "can cuoc" was a stopword.
+    m = real.match("my husband lost his can cuoc last week, where to get a new one")
+    assert m.kind == "referral" and m.referral is not None and m.referral.id == "can-cuoc", m
+
+
 def test_english_abbreviations_are_read_whole_in_an_english_question(real: Matcher) -> None:
     """English questions read their words one by one from their own table first: an abbreviation of
     several English words must not be split by it ("social pension" read "xã hội lương hưu")."""
@@ -258,6 +264,9 @@ def test_english_abbreviations_are_read_whole_in_an_english_question(real: Match
         ("termination of guardianship for my nephew, he is 18 now", "1.004845"),
         ("my father want make will for the house, ward can certify?", "2.001019"),
         ("my wife's real father want recognise her", "1.001022"),
+        ("how can grandpa apply for the pension for old people without social insurance", "1.014027"),
+        ("we need our signature verified on a letter for the bank", "2.000884"),
+        ("i want 5 true copies of my diploma", "2.000815"),
     ],
 )
 def test_english_words_for_the_matter(real: Matcher, question: str, code: str) -> None:
