@@ -58,8 +58,9 @@ THIRTY_SECOND = Path(__file__).parent / "data" / "eval-questions-32.jsonl"
 THIRTY_THIRD = Path(__file__).parent / "data" / "eval-questions-33.jsonl"
 THIRTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-34.jsonl"
 THIRTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-35.jsonl"
+THIRTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-36.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-36.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-37.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -97,6 +98,7 @@ ALL_SETS = (
     THIRTY_THIRD,
     THIRTY_FOURTH,
     THIRTY_FIFTH,
+    THIRTY_SIXTH,
     HELD_OUT,
 )
 
@@ -319,6 +321,12 @@ THIRTY_FOURTH_FLOOR = Thresholds(direct=0.92, one_tap=0.98, wrong=0.003, reject=
 # Vietnamese as a second language: 91.0 / 96.1 / 0.8 / 98.1 unseen on the start code of the session
 # that wrote them, 91.9 / 96.9 / 0.7 / 98.5 just before training.
 THIRTY_FIFTH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.985)
+# The goal first a third time, plain English from expats, what happened told instead of the paper,
+# Vietnamese mixed with English, very short first messages, the office or level misnamed,
+# eligibility, Southern and Central chat: 92.4 / 96.5 / 0.7 / 98.1 unseen on the start code of the
+# session that wrote them, 93.2 / 97.5 / 0.4 / 98.1 just before training (some English words were
+# taken from its misses).
+THIRTY_SIXTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.003, reject=0.985)
 # Four sets kept unseen through the session that wrote them (search-box keywords, old or wrong terms,
 # overseas Vietnamese and returnees, florid politeness in Central and Southern speech; 857 in scope,
 # 352 out): 96.7 / 98.8 / 0.6 / 98.6 on that session's start code. It measures what generalises, so
@@ -390,6 +398,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(THIRTY_THIRD, 850, 350, THIRTY_THIRD_FLOOR, id="thirty-third"),
         pytest.param(THIRTY_FOURTH, 850, 350, THIRTY_FOURTH_FLOOR, id="thirty-fourth"),
         pytest.param(THIRTY_FIFTH, 1700, 700, THIRTY_FIFTH_FLOOR, id="thirty-fifth"),
+        pytest.param(THIRTY_SIXTH, 1700, 600, THIRTY_SIXTH_FLOOR, id="thirty-sixth"),
         pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
