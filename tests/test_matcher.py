@@ -420,6 +420,10 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "hộ kinh doanh của tôi muốn tạm ngừng kinh doanh 6 tháng",
         "nhà chùa muốn xây chùa mới thì xin giấy phép xây dựng ở đâu",
         "đám cưới ở quê nên đặt bao nhiêu mâm",
+        # Something done at the commune told first, then advice asked.
+        "khai sinh cho bé xong rồi, giờ lại mặt nhà ngoại mấy ngày là đúng phong tục",
+        "đã chứng thực học bạ rồi, viết cv xin việc sao cho hay",
+        "đất đã hòa giải xong với hàng xóm, bờ rào nên trồng cây gì",
         # The same in English, read into the Vietnamese words of other kinds of question.
         "Is there a good wedding photographer you can recommend?",
         "What should I wear to a Vietnamese funeral?",
@@ -427,6 +431,10 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "Which hospital is best for having a baby in Da Nang?",
         "What flowers do people bring to a Vietnamese funeral?",
         "Which village festivals are worth visiting at Tet?",
+        "Any real estate agent who can sell grandma's land quickly?",
+        "What's the Vietnamese word for birth certificate? Learning the language.",
+        "my dad needs physical therapy after his stroke, which clinic?",
+        "Please help us write an obituary for our late grandfather.",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
