@@ -239,6 +239,13 @@ def test_an_english_question_losing_a_paper_is_no_death(real: Matcher) -> None:
     assert m.kind == "referral" and m.referral is not None and m.referral.id == "can-cuoc", m
 
 
+def test_a_house_built_anew_in_english_is_no_paper_issued_again(real: Matcher) -> None:
+    # "new one" is "cấp lại" (get a new one), which the building permit excludes.
+    words = real.words_of("we pull down the old house and build a new one, where to apply")
+    assert "xay" in words and "moi" in words and "cap" not in words, words
+    assert "cap" in real.words_of("lost my birth certificate, how to get a new one")
+
+
 def test_english_abbreviations_are_read_whole_in_an_english_question(real: Matcher) -> None:
     """English questions read their words one by one from their own table first: an abbreviation of
     several English words must not be split by it ("social pension" read "xã hội lương hưu")."""
