@@ -432,6 +432,8 @@ def test_keyboard_mashing_is_never_matched(real: Matcher) -> None:
         "What's the Vietnamese word for birth certificate? Learning the language.",
         "my dad needs physical therapy after his stroke, which clinic?",
         "Please help us write an obituary for our late grandfather.",
+        "Can you write a poem for my grandmother's funeral?",
+        "What are the traditions at a Vietnamese wedding in the north?",
     ],
 )
 def test_another_kind_of_question_is_not_a_procedure(real: Matcher, question: str) -> None:
