@@ -60,8 +60,9 @@ THIRTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-34.jsonl"
 THIRTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-35.jsonl"
 THIRTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-36.jsonl"
 THIRTY_SEVENTH = Path(__file__).parent / "data" / "eval-questions-37.jsonl"
+THIRTY_EIGHTH = Path(__file__).parent / "data" / "eval-questions-38.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-38.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-39.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -101,6 +102,7 @@ ALL_SETS = (
     THIRTY_FIFTH,
     THIRTY_SIXTH,
     THIRTY_SEVENTH,
+    THIRTY_EIGHTH,
     HELD_OUT,
 )
 
@@ -334,10 +336,16 @@ THIRTY_SIXTH_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.003, reject
 # Northern speech, phone autocorrect damage, hypothetical snags: 91.4 / 96.3 / 1.1 / 95.3 unseen on
 # the start code of the session that wrote them, 92.7 / 97.5 / 0.9 / 96.5 just before training.
 THIRTY_SEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, reject=0.98)
+# English from foreign spouses in the countryside, English with Vietnamese paper names typed bare,
+# everyday Vietnamese from working people, two matters in one message, social workers writing about
+# vulnerable people, young people's Zalo chat, exact dates and deadlines, terse English search
+# queries: 90.8 / 95.9 / 1.3 / 97.0 unseen on the start code of the session that wrote them,
+# 92.2 / 96.9 / 1.0 / 97.4 just before training.
+THIRTY_EIGHTH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.98)
 # Four sets kept unseen through the session that wrote them (search-box keywords, old or wrong terms,
 # overseas Vietnamese and returnees, florid politeness in Central and Southern speech; 857 in scope,
-# 352 out): 96.7 / 98.8 / 0.6 / 98.6 on that session's start code. It measures what generalises, so
-# never train on it.
+# 352 out): 96.7 / 98.8 / 0.6 / 98.6 on that session's start code, 96.8 / 98.9 / 0.6 / 98.6 on its
+# final code. It measures what generalises, so never train on it.
 HELD_OUT_FLOOR = Thresholds(direct=0.965, one_tap=0.985, wrong=0.008, reject=0.98)
 
 
@@ -407,6 +415,7 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(THIRTY_FIFTH, 1700, 700, THIRTY_FIFTH_FLOOR, id="thirty-fifth"),
         pytest.param(THIRTY_SIXTH, 1700, 600, THIRTY_SIXTH_FLOOR, id="thirty-sixth"),
         pytest.param(THIRTY_SEVENTH, 1750, 700, THIRTY_SEVENTH_FLOOR, id="thirty-seventh"),
+        pytest.param(THIRTY_EIGHTH, 1750, 650, THIRTY_EIGHTH_FLOOR, id="thirty-eighth"),
         pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
