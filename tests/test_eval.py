@@ -317,13 +317,13 @@ THIRTY_SECOND_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.003, reject
 # trained on since.
 THIRTY_THIRD_FLOOR = Thresholds(direct=0.95, one_tap=0.985, wrong=0.003, reject=0.975)
 # Yes/no questions, young people's teencode, the goal named instead of the paper, simple English from
-# non-native writers: 88.6 / 94.3 / 1.6 / 97.5 unseen on the start code of the session that wrote them
-# (the goal first alone 80.3 / 89.7 / 1.8 / 100, the English 78.3 / 88.7 / 4.1 / 92.8).
+# non-native writers: 88.6 / 94.3 / 1.6 / 97.2 unseen on the start code of the session that wrote them
+# (the goal first alone 80.3 / 89.7 / 1.8 / 100, the English 78.3 / 88.7 / 4.1 / 92.8, as written).
 THIRTY_FOURTH_FLOOR = Thresholds(direct=0.92, one_tap=0.975, wrong=0.003, reject=0.985)
 # Goal first again, simple English from migrant workers and spouses, hearsay to check, follow-up
 # fragments, numbers everywhere, complaints with the request inside, paperwork abbreviations,
-# Vietnamese as a second language: 91.0 / 96.1 / 0.8 / 98.1 unseen on the start code of the session
-# that wrote them, 91.9 / 96.9 / 0.7 / 98.5 just before training.
+# Vietnamese as a second language: 91.0 / 96.1 / 0.8 / 97.9 unseen on the start code of the session
+# that wrote them, 91.8 / 96.9 / 0.7 / 98.3 just before training.
 THIRTY_FIFTH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.985)
 # The goal first a third time, plain English from expats, what happened told instead of the paper,
 # Vietnamese mixed with English, very short first messages, the office or level misnamed,
