@@ -252,6 +252,8 @@ def test_a_house_built_anew_in_english_is_no_paper_issued_again(real: Matcher) -
     words = real.words_of("we pull down the old house and build a new one, where to apply")
     assert "xay" in words and "moi" in words and "cap" not in words, words
     assert "cap" in real.words_of("lost my birth certificate, how to get a new one")
+    words = real.words_of("my parents are tearing down their old house and building a new one")
+    assert {"pha", "do", "xay", "moi"} <= set(words) and "cap" not in words, words
 
 
 def test_english_abbreviations_are_read_whole_in_an_english_question(real: Matcher) -> None:

@@ -716,6 +716,24 @@ def test_words_with_marks_in_an_english_question_stay_vietnamese(norm: Normalize
     ]  # fmt: skip
 
 
+def test_an_english_question_may_name_a_vietnamese_paper_in_three_marked_words(norm: Normalizer) -> None:
+    # Three of eleven words typed with marks: still English around a Vietnamese name.
+    assert tokens_of(norm, "want recognize hộ cận nghèo to get health insurance card free")[:4] == [
+        "cong", "nhan", "ho", "can",
+    ]  # fmt: skip
+
+
+def test_someone_who_passed_in_english_died(norm: Normalizer) -> None:
+    assert tokens_of(norm, "Mom passed 2 months ago, we never reported it")[:3] == ["me", "qua", "doi"]
+    assert tokens_of(norm, "my husband passed away last week, what papers")[:3] == ["chong", "qua", "doi"]
+
+
+def test_down_is_the_syndrome_only_when_named_so_in_english(norm: Normalizer) -> None:
+    assert "khuyet" not in tokens_of(norm, "The website was down again this morning. Annoying.")
+    assert "khuyet" in tokens_of(norm, "my son has down syndrome, what papers for his allowance")
+    assert "khuyet" in tokens_of(norm, "con toi bi down can giay gi")
+
+
 def test_vietnamese_typed_bare_keeps_the_short_words_english_has_too(norm: Normalizer) -> None:
     assert tokens_of(norm, "so do cap lai can gi")[:4] == ["giay", "chung", "nhan", "dat"]  # sổ đỏ
     assert tokens_of(norm, "the bhyt cho me lam o dau")[:3] == ["the", "bao", "hiem"]  # thẻ BHYT
