@@ -247,6 +247,17 @@ def test_an_english_question_losing_a_paper_is_no_death(real: Matcher) -> None:
     assert m.kind == "referral" and m.referral is not None and m.referral.id == "can-cuoc", m
 
 
+def test_a_partners_visa_told_as_background_leaves_the_marriage_asked(real: Matcher) -> None:
+    m = real.match(
+        "Em là người Việt, anh ấy người Úc đang sống ở VN theo visa lao động. Tụi em muốn đăng ký kết hôn"
+        " tại phường nơi em thường trú, thành phần hồ sơ gồm gì?"
+    )
+    assert m.procedure is not None and m.procedure.code == "2.000806", m
+    # A visa asked for is still no marriage to register.
+    m = real.match("Con gái bác lấy chồng Hàn đã có giấy kết hôn rồi, giờ nó xin visa sang bên đó ở đâu?")
+    assert m.kind != "procedure", m
+
+
 def test_a_house_built_anew_in_english_is_no_paper_issued_again(real: Matcher) -> None:
     # "new one" is "cấp lại" (get a new one), which the building permit excludes.
     words = real.words_of("we pull down the old house and build a new one, where to apply")
