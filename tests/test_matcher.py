@@ -207,6 +207,8 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("how can grandpa apply for the pension for old people without social insurance", "1.014027"),
         ("we need our signature verified on a letter for the bank", "2.000884"),
         ("i want 5 true copies of my diploma", "2.000815"),
+        ("grandma is 82 and never had a pension. Any government money for old people like her?", "1.014027"),
+        ("my mother-in-law's garden land was never registered, where do we get its certificate", "1.013978"),
     ],
 )
 def test_real_knowledge_base_answers(real: Matcher, question: str, code: str) -> None:
