@@ -61,8 +61,12 @@ THIRTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-35.jsonl"
 THIRTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-36.jsonl"
 THIRTY_SEVENTH = Path(__file__).parent / "data" / "eval-questions-37.jsonl"
 THIRTY_EIGHTH = Path(__file__).parent / "data" / "eval-questions-38.jsonl"
+THIRTY_NINTH = Path(__file__).parent / "data" / "eval-questions-39.jsonl"
+FORTIETH = Path(__file__).parent / "data" / "eval-questions-40.jsonl"
+FORTY_FIRST = Path(__file__).parent / "data" / "eval-questions-41.jsonl"
+FORTY_SECOND = Path(__file__).parent / "data" / "eval-questions-42.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-39.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-43.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -103,6 +107,10 @@ ALL_SETS = (
     THIRTY_SIXTH,
     THIRTY_SEVENTH,
     THIRTY_EIGHTH,
+    THIRTY_NINTH,
+    FORTIETH,
+    FORTY_FIRST,
+    FORTY_SECOND,
     HELD_OUT,
 )
 
@@ -342,11 +350,32 @@ THIRTY_SEVENTH_FLOOR = Thresholds(direct=0.94, one_tap=0.985, wrong=0.003, rejec
 # queries: 90.8 / 95.9 / 1.3 / 97.0 unseen on the start code of the session that wrote them,
 # 92.2 / 96.9 / 1.0 / 97.4 just before training.
 THIRTY_EIGHTH_FLOOR = Thresholds(direct=0.935, one_tap=0.985, wrong=0.003, reject=0.98)
-# Four sets kept unseen through the session that wrote them (search-box keywords, old or wrong terms,
-# overseas Vietnamese and returnees, florid politeness in Central and Southern speech; 857 in scope,
-# 352 out): 96.7 / 98.8 / 0.6 / 98.6 on that session's start code, 96.8 / 98.9 / 0.6 / 98.6 on its
-# final code. It measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.965, one_tap=0.985, wrong=0.008, reject=0.98)
+# The held-out set of the session before (search-box keywords, old or wrong terms, overseas
+# Vietnamese and returnees, florid politeness in Central and Southern speech): 96.8 / 98.9 / 0.6 / 98.6
+# unseen on that session's final code, 96.8 / 99.6 / 0.0 / 98.9 trained.
+THIRTY_NINTH_FLOOR = Thresholds(direct=0.955, one_tap=0.99, wrong=0.003, reject=0.98)
+# Literal machine-translated English, English from NGO and legal-aid workers writing for a family,
+# questions asked on behalf of someone else, two similar procedures or offices confused:
+# 91.0 / 97.1 / 1.1 / 94.2 unseen on the start code of the session that wrote them,
+# 91.2 / 97.2 / 1.1 / 94.8 just before training, 94.1 / 99.2 / 0.0 / 97.5 trained.
+FORTIETH_FLOOR = Thresholds(direct=0.93, one_tap=0.985, wrong=0.003, reject=0.965)
+# Heavy fat-finger typos, phrases copied from the public-service portal, anxious or annoyed
+# citizens, workers away from their home commune, elderly people and veterans, very long messages,
+# second-language English from Asian foreigners, English goal first: 90.5 / 96.0 / 1.0 / 97.9
+# unseen on the start code of the session that wrote them, 90.8 / 96.2 / 0.8 / 97.7 just before
+# training, 93.3 / 98.3 / 0.0 / 99.3 trained.
+FORTY_FIRST_FLOOR = Thresholds(direct=0.92, one_tap=0.975, wrong=0.003, reject=0.985)
+# What a commune's Zalo page gets every day, one detail of a procedure, the goal first in
+# Vietnamese, older Northern and Central speech without marks, teencode, negation and contrast,
+# short English situations, papers and offices named wrongly or by their old names:
+# 93.6 / 97.2 / 0.6 / 98.6 unseen on the start code of the session that wrote them,
+# 93.7 / 97.3 / 0.6 / 98.6 just before training, 95.4 / 99.0 / 0.0 / 99.7 trained.
+FORTY_SECOND_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.003, reject=0.99)
+# Four sets kept unseen through the session that wrote them (everyday typing on a cheap phone,
+# older people's voice typing, a family's story told before the ask, rural Southern and Central
+# Highlands speech; 904 in scope, 340 out): 95.6 / 98.7 / 0.4 / 99.1 on that session's start code,
+# 95.2 / 98.6 / 0.4 / 99.4 on its final code. It measures what generalises, so never train on it.
+HELD_OUT_FLOOR = Thresholds(direct=0.945, one_tap=0.98, wrong=0.008, reject=0.985)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -416,7 +445,11 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(THIRTY_SIXTH, 1700, 600, THIRTY_SIXTH_FLOOR, id="thirty-sixth"),
         pytest.param(THIRTY_SEVENTH, 1750, 700, THIRTY_SEVENTH_FLOOR, id="thirty-seventh"),
         pytest.param(THIRTY_EIGHTH, 1750, 650, THIRTY_EIGHTH_FLOOR, id="thirty-eighth"),
-        pytest.param(HELD_OUT, 850, 350, HELD_OUT_FLOOR, id="held-out"),
+        pytest.param(THIRTY_NINTH, 850, 350, THIRTY_NINTH_FLOOR, id="thirty-ninth"),
+        pytest.param(FORTIETH, 850, 350, FORTIETH_FLOOR, id="fortieth"),
+        pytest.param(FORTY_FIRST, 1750, 700, FORTY_FIRST_FLOOR, id="forty-first"),
+        pytest.param(FORTY_SECOND, 1750, 650, FORTY_SECOND_FLOOR, id="forty-second"),
+        pytest.param(HELD_OUT, 900, 340, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
 def test_question_sets_written_by_others(
