@@ -103,11 +103,16 @@ class App:
         return await demo.seed_demo_if_empty(self.services)
 
     async def close(self) -> None:
-        await self.worker.stop()
-        for task in (self._worker_task, self._jobs_task):
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        if self._snapshot_task is not None:
-            await self._snapshot_task  # a stop right after the start still leaves the next one its snapshot
-        await self.db.close()
+        """The database is closed whatever failed before: its connection thread would otherwise keep
+        the process alive after the stop."""
+        try:
+            await self.worker.stop()
+            for task in (self._worker_task, self._jobs_task):
+                if task is not None:
+                    task.cancel()
+                    await asyncio.gather(task, return_exceptions=True)
+            if self._snapshot_task is not None:
+                # A stop right after the start still leaves the next start its snapshot.
+                await self._snapshot_task
+        finally:
+            await self.db.close()

@@ -407,6 +407,14 @@ class Normalizer:
             | self._stop_starts.keys()
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        """A snapshot (knowledge.snapshot) keeps the tables, not the word repairs questions have filled
+        in since: the bot writes it in a thread while it answers, and a dict growing meanwhile would
+        fail the write."""
+        state = dict(self.__dict__)
+        state["_token_cache"] = {}
+        return state
+
     def _spell_out(self, toks: list[_Tok]) -> list[_Tok]:
         """Abbreviations, then everyday phrases, then words that mean something else in context: the
         words everything after is compared in, for questions and synonyms.yaml's phrase lists alike."""

@@ -7,6 +7,7 @@ and an invalid new version leaves the old one serving.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from knowledge.snapshot import Indexed, Snapshot, build, open_indexed
 
 if TYPE_CHECKING:
     from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 
 class KnowledgeService:
@@ -57,8 +60,13 @@ class KnowledgeService:
         it; a reload meanwhile writes its own instead."""
         with self._writing:
             unsaved, self._unsaved = self._unsaved, None
-            if unsaved is not None:
+            if unsaved is None:
+                return
+            try:
                 unsaved.write(self._loaded)
+            except Exception:
+                # Only the next start's speed is lost; the bot answers on.
+                log.exception("knowledge snapshot not written")
 
     def reload(self) -> KnowledgeBase:
         """Raises KnowledgeBaseError (old version kept) when the files on disk are invalid. Only the
