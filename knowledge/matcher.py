@@ -670,6 +670,15 @@ class Matcher:
         best = max(scored, key=itemgetter(0, 1), default=None)
         return best[2] if best else None
 
+    def _onset_in_context(self, typed: str, folded: str, tokens: Sequence[str], i: int) -> str | None:
+        """For a word typed with marks that none of its knowledge-base spellings has: the word with an
+        onset people confuse by ear, when a neighbour confirms it and the marks fit ("nại" beside
+        "cấp ... giấy" is "lại")."""
+        prev = tokens[i - 1] if i > 0 else None
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        fixed = self._in_context(folded, prev, nxt, onsets_only=True)
+        return fixed if fixed is not None and self._same_marks(typed, fixed) else None
+
     def _compatible(self, typed: str, folded: str) -> bool:
         """Could a word typed with these marks be a knowledge-base word? Missing marks are forgiven
         ("kêt" for "kết"), different ones are not ("cười" is not "cưới", "máy" is not "mai")."""
@@ -736,8 +745,13 @@ class Matcher:
                 pass
             elif t in self._unigrams:
                 if acc is not None and self._another_word(acc, t):
-                    w = True  # another word with the same letters: usable only inside two-word terms
-                    unknown += 1
+                    fixed = self._onset_in_context(acc, t, tokens, i)
+                    if fixed is None:
+                        w = True  # another word with the same letters: usable only inside two-word terms
+                        unknown += 1
+                    else:
+                        fixes[t] = fixed  # "cấp nại giấy": "lại", said the Red River delta's way
+                        t = fixed
             elif not any(c in "aeiou" for c in t):
                 unknown += 1  # an abbreviation we do not know, not a typo
             elif a.english and acc is None:
@@ -1320,6 +1334,8 @@ class Matcher:
 # Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
 _CONFUSED_ONSETS = (
     ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
+    # The Red River delta says l and n alike ("nàm" for "làm", "lộp" for "nộp"); many say s and x alike.
+    ("l", "n"), ("n", "l"), ("s", "x"), ("x", "s"),
 )
 _STROKE = "\u0111"  # đ
 # Most of the South and Centre say the hỏi and ngã tones alike, so people write one for the other
