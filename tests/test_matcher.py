@@ -295,6 +295,7 @@ def test_english_abbreviations_are_read_whole_in_an_english_question(real: Match
     [
         ("làm hộ chiếu ở đâu", "ho-chieu"),
         ("How do I apply for a passport?", "ho-chieu"),
+        ("My wife needs a judicial record certificate to work abroad, which office?", "ly-lich-tu-phap"),
         ("cap lai can cuoc bi mat", "can-cuoc"),
         ("thủ tục ly hôn", "ly-hon"),
         ("chồng tôi người Hàn muốn nhập quốc tịch Việt Nam thì nộp hồ sơ ở đâu", "quoc-tich"),
