@@ -672,8 +672,8 @@ class Matcher:
 
     def _onset_in_context(self, typed: str, folded: str, tokens: Sequence[str], i: int) -> str | None:
         """For a word typed with marks that none of its knowledge-base spellings has: the word with an
-        onset people confuse by ear, when a neighbour confirms it and the marks fit ("nại" beside
-        "cấp ... giấy" is "lại")."""
+        onset people confuse by ear, when a neighbour confirms it and the marks fit ("dấy khai sinh"
+        is "giấy khai sinh", "trứng thực" "chứng thực", "nần đầu" "lần đầu")."""
         prev = tokens[i - 1] if i > 0 else None
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         fixed = self._in_context(folded, prev, nxt, onsets_only=True)
@@ -750,7 +750,7 @@ class Matcher:
                         w = True  # another word with the same letters: usable only inside two-word terms
                         unknown += 1
                     else:
-                        fixes[t] = fixed  # "cấp nại giấy": "lại", said the Red River delta's way
+                        fixes[t] = fixed
                         t = fixed
             elif not any(c in "aeiou" for c in t):
                 unknown += 1  # an abbreviation we do not know, not a typo
