@@ -131,6 +131,7 @@ from knowledge.normalize import (
 )
 from knowledge.procedure_classifier import ProcedureClassifier
 from knowledge.reject_gate import features, in_view, question_features
+from knowledge.runtime_caches import LeavesCachesOut
 
 Kind = Literal["procedure", "clarify", "referral", "none"]
 _Word = tuple[str, str | None]  # a folded word and how it was written (accent_key), None if bare
@@ -319,7 +320,7 @@ def _terms(a: Analysis) -> dict[str, int]:
     return out
 
 
-class Matcher:
+class Matcher(LeavesCachesOut):
     """Matches questions against one KnowledgeBase; build a new Matcher when the KB is reloaded."""
 
     K1 = 1.2
@@ -478,13 +479,6 @@ class Matcher:
                 (sys.intern(t), sys.intern(acc)) for t, acc in zip(a.tokens, a.accents, strict=True) if acc
             )
         return _Indexed(frozenset(terms), tuple(accents))
-
-    def __getstate__(self) -> dict[str, object]:
-        """A snapshot (knowledge.snapshot) keeps the index, not what questions have filled in since."""
-        state = dict(self.__dict__)
-        for cache in self._CACHES:
-            state[cache] = {}
-        return state
 
     def _doc(self, i: int) -> _Doc:
         doc = self._docs.get(i)
@@ -674,9 +668,7 @@ class Matcher:
         """For a word typed with marks that none of its knowledge-base spellings has: the word with an
         onset people confuse by ear, when a neighbour confirms it and the marks fit ("dấy khai sinh"
         is "giấy khai sinh", "trứng thực" "chứng thực", "nần đầu" "lần đầu")."""
-        prev = tokens[i - 1] if i > 0 else None
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        fixed = self._in_context(folded, prev, nxt, onsets_only=True)
+        fixed = self._in_context(folded, *_neighbours(tokens, i), onsets_only=True)
         return fixed if fixed is not None and self._same_marks(typed, fixed) else None
 
     def _compatible(self, typed: str, folded: str) -> bool:
@@ -757,14 +749,12 @@ class Matcher:
             elif a.english and acc is None:
                 unknown += 1  # an English word nobody listed: no Vietnamese typo to repair
             elif is_syllable(t):
-                prev = tokens[i - 1] if i > 0 else None
-                nxt = tokens[i + 1] if i + 1 < len(tokens) else None
                 # A real syllable typed with its marks was meant ("hôm" is not "hợp", "bói" is not
                 # "đổi"); only the onsets people confuse by ear are fixed in it ("chợ cấp").
-                marked = acc is not None and strip_marks(acc) != acc
-                fixed = self._in_context(t, prev, nxt, onsets_only=marked)
-                if fixed is not None and marked and not self._same_marks(acc, fixed):
-                    fixed = None
+                if acc is not None and strip_marks(acc) != acc:
+                    fixed = self._onset_in_context(acc, t, tokens, i)
+                else:
+                    fixed = self._in_context(t, *_neighbours(tokens, i))
                 if fixed is None:
                     unknown += 1  # a real word we do not know ("nhieu" is not a typo of "nhiem")
                 else:
@@ -773,9 +763,7 @@ class Matcher:
             else:
                 fixed = self._correct(t)
                 if fixed is None:
-                    prev = tokens[i - 1] if i > 0 else None
-                    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-                    parts = self._split_in_context(t, prev, nxt)
+                    parts = self._split_in_context(t, *_neighbours(tokens, i))
                     fixed = " ".join(parts) if parts else None
                 if fixed is not None:
                     fixes[t] = fixed
@@ -1332,6 +1320,11 @@ class Matcher:
 
 
 # Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
+def _neighbours(tokens: Sequence[str], i: int) -> tuple[str | None, str | None]:
+    """The words before and after token i, None at either end."""
+    return (tokens[i - 1] if i > 0 else None, tokens[i + 1] if i + 1 < len(tokens) else None)
+
+
 _CONFUSED_ONSETS = (
     ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
     # The Red River delta says l and n alike ("nàm" for "làm", "lộp" for "nộp"); many say s and x alike.

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from knowledge.runtime_caches import LeavesCachesOut
 from knowledge.yaml_file import load_yaml
 
 DEFAULT_SYNONYMS = Path(__file__).resolve().parent / "synonyms.yaml"
@@ -310,8 +311,10 @@ def same_or_new(previous: Normalizer | None, synonyms_path: Path | None = None) 
     return Normalizer(path)
 
 
-class Normalizer:
+class Normalizer(LeavesCachesOut):
     """Turns free text into an Analysis using the synonym and stopword data of `synonyms.yaml`."""
+
+    _CACHES = ("_token_cache",)  # the word repairs questions have filled in
 
     def __init__(self, synonyms_path: Path | None = None) -> None:
         path = Path(synonyms_path) if synonyms_path is not None else DEFAULT_SYNONYMS
@@ -406,14 +409,6 @@ class Normalizer:
             | set(self._whether)
             | self._stop_starts.keys()
         )
-
-    def __getstate__(self) -> dict[str, object]:
-        """A snapshot (knowledge.snapshot) keeps the tables, not the word repairs questions have filled
-        in since: the bot writes it in a thread while it answers, and a dict growing meanwhile would
-        fail the write."""
-        state = dict(self.__dict__)
-        state["_token_cache"] = {}
-        return state
 
     def _spell_out(self, toks: list[_Tok]) -> list[_Tok]:
         """Abbreviations, then everyday phrases, then words that mean something else in context: the
