@@ -478,6 +478,8 @@ class Normalizer(LeavesCachesOut):
         if english:
             # Read from the words as typed: a Telex repair would make "was" "ưa" and "how" "hơ".
             toks = self._english.translated(typed, toks)
+        elif not spelled:
+            toks = self._english.translated_clauses(typed, toks)
         rewritten = self._spell_out(toks)
         # A knowledge-base phrasing is about its procedure in every clause: only a citizen's question
         # tells what was done before what is asked.
@@ -897,6 +899,18 @@ class _English:
         read = [(self._listed_form(fold(w)), None) if w.isascii() else t for w, t in pairs]
         english = self._words.apply(read)
         return [t for t in english if t[1] is not None or t[0] not in self._stopwords]
+
+    def translated_clauses(self, typed: list[str], toks: list[_Tok]) -> list[_Tok]:
+        """A Vietnamese question with a clause in English ("how to register a newborn here? vợ chồng
+        em đều ở xã này"), as Việt kiều switch: that clause read as English, the rest as typed."""
+        out: list[_Tok] = []
+        start = 0
+        for end in [i for i, w in enumerate(typed) if not w] + [len(typed)]:
+            clause, read = typed[start:end], toks[start:end]
+            out += self.translated(clause, read) if self.reads(clause) else read
+            out += toks[end : end + 1]
+            start = end + 1
+        return out
 
     def _listed_form(self, word: str) -> str:
         if word in self._listed:

@@ -192,6 +192,9 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("We'd like to become foster carers for a child not related to us. How do we register?", "1.004941"),
         ("My name is misspelled on my birth certificate. How do I get it corrected?", "1.004859"),
         ("My father died at home yesterday. What do we need to register his death?", "1.000656"),
+        # A clause in English inside a Vietnamese question, as Việt kiều switch.
+        ("how to register a newborn? bé nhà em mới được 10 ngày", "1.001193"),
+        ("I need to change my daughter's name, cháu mới 8 tuổi", "1.004859"),
         # A single-status paper to be legalised was issued abroad, to the foreign partner.
         ("sắp cưới anh người Pháp, giấy độc thân của anh ấy có phải hợp pháp hóa lãnh sự ko", "2.000806"),
         # The hospital's birth notice is lost: the commune still registers the birth (witnesses instead).

@@ -723,6 +723,18 @@ def test_an_english_question_may_name_a_vietnamese_paper_in_three_marked_words(n
     ]  # fmt: skip
 
 
+def test_a_clause_in_english_is_read_in_english_inside_a_vietnamese_question(norm: Normalizer) -> None:
+    # Read as Vietnamese, "how" became "hơ" and "a" "anh", and "my son's name" no words a procedure has.
+    assert tokens_of(norm, "how to register a newborn baby? vợ chồng em ở xã này")[:4] == [
+        "dang", "ki", "con", "sinh",
+    ]  # fmt: skip
+    assert tokens_of(norm, "muốn hỏi chút, I need to change my son's name")[-5:] == [
+        "thay", "doi", "con", "trai", "ten",
+    ]  # fmt: skip
+    # A clause in Vietnamese typed bare shares short words with English but stays Vietnamese.
+    assert tokens_of(norm, "so do cap lai can gi, me toi o xa")[:4] == ["giay", "chung", "nhan", "dat"]
+
+
 def test_someone_who_passed_in_english_died(norm: Normalizer) -> None:
     assert tokens_of(norm, "Mom passed 2 months ago, we never reported it")[:3] == ["me", "qua", "doi"]
     assert tokens_of(norm, "my husband passed away last week, what papers")[:3] == ["chong", "qua", "doi"]
