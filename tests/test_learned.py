@@ -212,6 +212,10 @@ def test_a_request_given_up_on_becomes_a_choice_when_the_gate_is_sure_it_asks(kb
     assert Matcher(load_knowledge_base(kb_dir), Normalizer()).match(question).kind == "none"
     asked = _matcher(kb_dir, gate=RejectGate(bias=0.0, weights={"giay khai sinh": -10.0})).match(question)
     assert asked.kind == "clarify" and [c.code for c in asked.candidates] == ["1.001193"]
+    # Sure enough at 1 in 34 out of scope (below ask_below, 0.05): a tap costs less than the request.
+    fairly_sure = _matcher(kb_dir, gate=RejectGate(bias=-3.5, weights={})).match(question)
+    assert fairly_sure.kind == "clarify" and fairly_sure.candidates[0].code == "1.001193"
+    assert _matcher(kb_dir, gate=RejectGate(bias=-2.5, weights={})).match(question).kind == "none"  # 7.6%
     # Nothing in view, nothing to offer, however sure the gate is that something is asked.
     sure = _matcher(kb_dir, gate=RejectGate(bias=-10.0, weights={}))
     assert sure.match("hôm nay trời có mưa không").kind == "none"
@@ -279,8 +283,10 @@ def test_a_referral_becomes_a_choice_beside_it_only_when_the_gate_is_all_but_cer
     question = "tôi ly hôn rồi, giờ kết hôn với người mới có cần mang bản án ly hôn không"
     referred = Matcher(load_knowledge_base(kb_dir), Normalizer()).match(question)
     assert referred.kind == "referral" and referred.candidates
-    fairly_sure = _matcher(kb_dir, gate=RejectGate(bias=-4.0, weights={}))  # 1.8%: below ask_below only
+    fairly_sure = _matcher(kb_dir, gate=RejectGate(bias=-3.5, weights={}))  # 2.9%: below ask_below only
     assert fairly_sure.match(question).kind == "referral"
+    sure = _matcher(kb_dir, gate=RejectGate(bias=-4.2, weights={})).match(question)  # 1.5%
+    assert sure.kind == "clarify" and sure.candidates[0].code == "1.000894"
     certain = _matcher(kb_dir, gate=RejectGate(bias=-4.0, weights={"ket hon": -3.0}))
     asked = certain.match(question)
     assert asked.kind == "clarify" and asked.candidates[0].code == "1.000894"
