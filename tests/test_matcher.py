@@ -211,6 +211,7 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("termination of guardianship for my nephew, he is 18 now", "1.004845"),
         ("my father want make will for the house, ward can certify?", "2.001019"),
         ("my wife's real father want recognise her", "1.001022"),
+        ("my partner wants to register that he is the father of my 5-year-old son", "1.001022"),
         ("how can grandpa apply for the pension for old people without social insurance", "1.014027"),
         ("we need our signature verified on a letter for the bank", "2.000884"),
         ("i want 5 true copies of my diploma", "2.000815"),
