@@ -65,8 +65,11 @@ THIRTY_NINTH = Path(__file__).parent / "data" / "eval-questions-39.jsonl"
 FORTIETH = Path(__file__).parent / "data" / "eval-questions-40.jsonl"
 FORTY_FIRST = Path(__file__).parent / "data" / "eval-questions-41.jsonl"
 FORTY_SECOND = Path(__file__).parent / "data" / "eval-questions-42.jsonl"
+FORTY_THIRD = Path(__file__).parent / "data" / "eval-questions-43.jsonl"
+FORTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-44.jsonl"
+FORTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-45.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-43.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-46.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -111,6 +114,9 @@ ALL_SETS = (
     FORTIETH,
     FORTY_FIRST,
     FORTY_SECOND,
+    FORTY_THIRD,
+    FORTY_FOURTH,
+    FORTY_FIFTH,
     HELD_OUT,
 )
 
@@ -371,11 +377,25 @@ FORTY_FIRST_FLOOR = Thresholds(direct=0.92, one_tap=0.975, wrong=0.003, reject=0
 # 93.6 / 97.2 / 0.6 / 98.6 unseen on the start code of the session that wrote them,
 # 93.7 / 97.3 / 0.6 / 98.6 just before training, 95.4 / 99.0 / 0.0 / 99.7 trained.
 FORTY_SECOND_FLOOR = Thresholds(direct=0.945, one_tap=0.985, wrong=0.003, reject=0.99)
-# Four sets kept unseen through the session that wrote them (everyday typing on a cheap phone,
-# older people's voice typing, a family's story told before the ask, rural Southern and Central
-# Highlands speech; 904 in scope, 340 out): 95.6 / 98.7 / 0.4 / 99.1 on that session's start code,
-# 95.4 / 98.7 / 0.3 / 99.4 on its final code. It measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.945, one_tap=0.98, wrong=0.008, reject=0.985)
+# The held-out set of the session before (everyday typing on a cheap phone, older people's voice
+# typing, a family's story told before the ask, rural Southern and Central Highlands speech):
+# 95.6 / 98.7 / 0.4 / 99.1 unseen on that session's start code, 95.4 / 98.7 / 0.3 / 99.4 on its
+# final code, 98.1 / 99.9 / 0.0 / 99.7 trained.
+FORTY_THIRD_FLOOR = Thresholds(direct=0.97, one_tap=0.995, wrong=0.003, reject=0.99)
+# Mothers of small children, terse men on land and business, half-right hearsay, formal civil
+# servants, Việt kiều code-switching, follow-up-style first messages, Northern l/n spelling, plain
+# English: 95.8 / 98.7 / 0.4 / 98.6 unseen on the start code of the session before the one that
+# trained on it, 96.4 / 98.7 / 0.4 / 99.2 on its final code, 97.4 / 100 / 0.0 / 99.4 trained.
+FORTY_FOURTH_FLOOR = Thresholds(direct=0.965, one_tap=0.995, wrong=0.003, reject=0.99)
+# Young factory workers' Zalo slang, English from foreign spouses and expats with Vietnamese words,
+# two or three things in one message, search-box keywords: 95.4 / 98.3 / 0.5 / 98.6 unseen on the
+# start code of the session that wrote them, 97.2 / 99.8 / 0.0 / 98.8 trained.
+FORTY_FIFTH_FLOOR = Thresholds(direct=0.96, one_tap=0.99, wrong=0.003, reject=0.98)
+# Four sets kept unseen through the session that wrote them (a grandchild typing for grandparents,
+# the paper wanted named instead of the procedure, Central dialect, yes/no and eligibility
+# questions; 911 in scope, 356 out): 95.8 / 98.7 / 0.2 / 98.9 on that session's start code,
+# 95.8 / 98.7 / 0.2 / 98.6 on its final code. It measures what generalises, so never train on it.
+HELD_OUT_FLOOR = Thresholds(direct=0.945, one_tap=0.98, wrong=0.008, reject=0.98)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -449,7 +469,10 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(FORTIETH, 850, 350, FORTIETH_FLOOR, id="fortieth"),
         pytest.param(FORTY_FIRST, 1750, 700, FORTY_FIRST_FLOOR, id="forty-first"),
         pytest.param(FORTY_SECOND, 1750, 650, FORTY_SECOND_FLOOR, id="forty-second"),
-        pytest.param(HELD_OUT, 900, 340, HELD_OUT_FLOOR, id="held-out"),
+        pytest.param(FORTY_THIRD, 900, 340, FORTY_THIRD_FLOOR, id="forty-third"),
+        pytest.param(FORTY_FOURTH, 1750, 700, FORTY_FOURTH_FLOOR, id="forty-fourth"),
+        pytest.param(FORTY_FIFTH, 800, 340, FORTY_FIFTH_FLOOR, id="forty-fifth"),
+        pytest.param(HELD_OUT, 900, 350, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
 def test_question_sets_written_by_others(
