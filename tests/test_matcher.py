@@ -212,6 +212,9 @@ def test_matcher_is_deterministic(real: Matcher) -> None:
         ("my father want make will for the house, ward can certify?", "2.001019"),
         ("my wife's real father want recognise her", "1.001022"),
         ("my partner wants to register that he is the father of my 5-year-old son", "1.001022"),
+        # A US citizen is the foreign partner; "wasn't married" asks for the single-status paper.
+        ("my brother is a US citizen and wants to marry his girlfriend in Đồng Tháp", "2.000806"),
+        ("the embassy wants proof I wasn't married while I lived in Vietnam", "1.004873"),
         ("how can grandpa apply for the pension for old people without social insurance", "1.014027"),
         ("we need our signature verified on a letter for the bank", "2.000884"),
         ("i want 5 true copies of my diploma", "2.000815"),
