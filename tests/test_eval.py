@@ -68,8 +68,9 @@ FORTY_SECOND = Path(__file__).parent / "data" / "eval-questions-42.jsonl"
 FORTY_THIRD = Path(__file__).parent / "data" / "eval-questions-43.jsonl"
 FORTY_FOURTH = Path(__file__).parent / "data" / "eval-questions-44.jsonl"
 FORTY_FIFTH = Path(__file__).parent / "data" / "eval-questions-45.jsonl"
+FORTY_SIXTH = Path(__file__).parent / "data" / "eval-questions-46.jsonl"
 # Never trained on (`make train` reads eval-questions*.jsonl only), so its score stays an unseen one.
-HELD_OUT = Path(__file__).parent / "data" / "heldout-46.jsonl"
+HELD_OUT = Path(__file__).parent / "data" / "heldout-47.jsonl"
 ALL_SETS = (
     DEV,
     OWN,
@@ -117,6 +118,7 @@ ALL_SETS = (
     FORTY_THIRD,
     FORTY_FOURTH,
     FORTY_FIFTH,
+    FORTY_SIXTH,
     HELD_OUT,
 )
 
@@ -391,11 +393,22 @@ FORTY_FOURTH_FLOOR = Thresholds(direct=0.965, one_tap=0.995, wrong=0.003, reject
 # two or three things in one message, search-box keywords: 95.4 / 98.3 / 0.5 / 98.6 unseen on the
 # start code of the session that wrote them, 97.2 / 99.8 / 0.0 / 98.8 trained.
 FORTY_FIFTH_FLOOR = Thresholds(direct=0.96, one_tap=0.99, wrong=0.003, reject=0.98)
-# Four sets kept unseen through the session that wrote them (a grandchild typing for grandparents,
-# the paper wanted named instead of the procedure, Central dialect, yes/no and eligibility
-# questions; 911 in scope, 356 out): 95.8 / 98.7 / 0.2 / 98.9 on that session's start code,
-# 95.8 / 98.7 / 0.2 / 98.6 on its final code. It measures what generalises, so never train on it.
-HELD_OUT_FLOOR = Thresholds(direct=0.945, one_tap=0.98, wrong=0.008, reject=0.98)
+# Written from a hospital corridor, a family's story before the ask, sent back once by the office,
+# English from Việt kiều with family words, Northern farmers' run-on speech without marks, a rule or
+# a number quoted to confirm, village heads and association officers asking for residents, Southern
+# chat: 96.8 / 99.1 / 0.4 / 98.3 unseen on the start code of the session that wrote them,
+# 97.0 / 99.3 / 0.3 / 98.5 just before training, 98.1 / 99.9 / 0.0 / 99.7 trained.
+FORTY_SIXTH_FLOOR = Thresholds(direct=0.97, one_tap=0.995, wrong=0.003, reject=0.99)
+# Twelve sets kept unseen through the session that wrote them, never read (2,714 in scope, 1,060 out):
+# four in deliberately hard styles (a grandchild typing for grandparents, the paper wanted named
+# instead of the procedure, Central dialect, yes/no and eligibility questions; 911 / 356) and eight in
+# everyday ones (Northern and Southern citizens, parents asking for children, elderly typists, teencode,
+# simple English, a situation before the question, formal requests; 1,803 / 704). On that session's
+# start code 96.4 / 99.1 / 0.2 / 98.6 (hard 95.8 / 98.7 / 0.2 / 98.9, everyday 96.7 / 99.3 / 0.2 / 98.4),
+# on its final code 96.9 / 99.2 / 0.3 / 98.7 (hard 96.4 / 98.8 / 0.3 / 99.2, everyday
+# 97.2 / 99.4 / 0.2 / 98.4). It measures what generalises, so never train on it; its one-tap floor is
+# the issue's own.
+HELD_OUT_FLOOR = Thresholds(direct=0.955, one_tap=0.99, wrong=0.006, reject=0.98)
 
 
 def _assert_thresholds(s: Score, t: Thresholds = ISSUE) -> None:
@@ -472,7 +485,8 @@ def test_second_question_set(matcher: Matcher) -> None:
         pytest.param(FORTY_THIRD, 900, 340, FORTY_THIRD_FLOOR, id="forty-third"),
         pytest.param(FORTY_FOURTH, 1750, 700, FORTY_FOURTH_FLOOR, id="forty-fourth"),
         pytest.param(FORTY_FIFTH, 800, 340, FORTY_FIFTH_FLOOR, id="forty-fifth"),
-        pytest.param(HELD_OUT, 900, 350, HELD_OUT_FLOOR, id="held-out"),
+        pytest.param(FORTY_SIXTH, 1800, 700, FORTY_SIXTH_FLOOR, id="forty-sixth"),
+        pytest.param(HELD_OUT, 2700, 1050, HELD_OUT_FLOOR, id="held-out"),
     ],
 )
 def test_question_sets_written_by_others(
