@@ -34,11 +34,11 @@ from knowledge.normalize import CLAUSE_BREAK
 # Trained without each of five groups of eight question sets and scored on it: at 0.95, 138 answers
 # to questions out of scope withheld for 12 right ones lost.
 TURN_AWAY_AT = 0.95
-# Trained without each of four groups of the stored question sets (every fourth file) and scored on
-# it, each step up is taken while it wins twice what it loses: from 0.02 to 0.05, 63 more questions
-# the matcher gave up on got a choice holding the right procedure, for 32 more out of scope offered
-# one; the next step, to 0.1, would have won 47 for 29. A choice costs a citizen with a real request
-# one tap where "not understood" costs the request.
+# Trained without each of four groups of the 42 question sets stored then (every fourth file) and
+# scored on it, each step up is taken while it wins twice what it loses: from 0.02 to 0.05, 63 more
+# questions the matcher gave up on got a choice holding the right procedure, for 32 more out of scope
+# offered one; the next step, to 0.1, would have won 47 for 29. A choice costs a citizen with a real
+# request one tap where "not understood" costs the request.
 ASK_BELOW = 0.05
 # The same folds: from 0.005 to 0.02, 30 more questions about a procedure here that named another
 # office's matter in passing ("ly hôn rồi, giờ đăng ký kết hôn với người mới") got a choice holding the
