@@ -1319,12 +1319,12 @@ class Matcher(LeavesCachesOut):
         return None
 
 
-# Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
 def _neighbours(tokens: Sequence[str], i: int) -> tuple[str | None, str | None]:
     """The words before and after token i, None at either end."""
     return (tokens[i - 1] if i > 0 else None, tokens[i + 1] if i + 1 < len(tokens) else None)
 
 
+# Onsets many regions pronounce alike, so people spell them interchangeably ("chợ cấp", "dấy tờ").
 _CONFUSED_ONSETS = (
     ("ch", "tr"), ("tr", "ch"), ("d", "gi"), ("gi", "d"), ("r", "gi"), ("gi", "r"), ("r", "d"),
     # The Red River delta says l and n alike ("nàm" for "làm", "lộp" for "nộp"); many say s and x alike.

@@ -902,14 +902,17 @@ class _English:
 
     def translated_clauses(self, typed: list[str], toks: list[_Tok]) -> list[_Tok]:
         """A Vietnamese question with a clause in English ("how to register a newborn here? vợ chồng
-        em đều ở xã này"), as Việt kiều switch: that clause read as English, the rest as typed."""
+        em đều ở xã này"), as Việt kiều switch: that clause read as English, the rest as typed. A
+        question of one clause was already found not to be English as a whole."""
+        ends = [i for i, w in enumerate(typed) if not w] + [len(typed)]
+        starts = [0, *(end + 1 for end in ends[:-1])]
+        if sum(end > start for start, end in zip(starts, ends, strict=True)) < 2:
+            return toks
         out: list[_Tok] = []
-        start = 0
-        for end in [i for i, w in enumerate(typed) if not w] + [len(typed)]:
+        for start, end in zip(starts, ends, strict=True):
             clause, read = typed[start:end], toks[start:end]
             out += self.translated(clause, read) if self.reads(clause) else read
             out += toks[end : end + 1]
-            start = end + 1
         return out
 
     def _listed_form(self, word: str) -> str:
